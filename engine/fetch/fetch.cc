@@ -1,0 +1,1 @@
+// Placeholder until list download lands.

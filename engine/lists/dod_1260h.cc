@@ -1,0 +1,9 @@
+#include "engine/lists/parsers.h"
+
+namespace clearance::lists::internal {
+
+Result<void> ParseDod1260hCsv(const Paths& paths, const ParseOptions&, ParsedSource&) {
+  return Fail(ErrorCode::kUnsupportedFormat, paths[0] + ": parser not built yet");
+}
+
+}  // namespace clearance::lists::internal
