@@ -1,0 +1,34 @@
+// The `clearance` command-line program: subcommands, --help on each, --json
+// output for machines, tables for people, exit codes from output.h.
+// See docs/cli.md for every command.
+#ifndef CLEARANCE_ENGINE_CLI_CLI_H_
+#define CLEARANCE_ENGINE_CLI_CLI_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/cli/args.h"
+
+namespace clearance::cli {
+
+struct Command {
+  CommandSpec spec;
+  std::function<int(const Args&)> run;
+};
+
+// Commands of each family, registered by RunCli.
+std::vector<Command> ListsCommands();
+
+// Runs the program; returns the process exit code.
+int RunCli(int argc, char** argv);
+
+// The database path: --db, else $CLEARANCE_DB, else ./clearance.db.
+std::string DatabasePath(const Args& args);
+
+// The engine version string, e.g. "0.1.0".
+const char* EngineVersion();
+
+}  // namespace clearance::cli
+
+#endif  // CLEARANCE_ENGINE_CLI_CLI_H_
