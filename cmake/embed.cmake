@@ -10,6 +10,7 @@ function(clearance_embed target symbol)
     COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DSYMBOL=${symbol}
             "-DFILES=${ARGN}" -P ${CMAKE_SOURCE_DIR}/cmake/embed_generate.cmake
     DEPENDS ${ARGN} ${CMAKE_SOURCE_DIR}/cmake/embed_generate.cmake
-    COMMENT "Embedding ${symbol}")
+    COMMENT "Embedding ${symbol}"
+    VERBATIM)
   target_sources(${target} PRIVATE ${out})
 endfunction()
