@@ -113,6 +113,29 @@ Result<Format> DetectFromContent(const std::string& path,
                      "address list or a Clearance list; see docs/lists.md)");
 }
 
+// Per-currency digital-currency address files, "sanctioned_addresses_XBT.txt"
+// (or .json): one list split by currency, so all files of a folder with the
+// same extension form one source. `lower_base` is the lower-cased file name.
+bool IsPerCurrencyFile(const std::string& lower_base, std::string_view ext) {
+  return lower_base.starts_with("sanctioned_addresses_") &&
+         lower_base.ends_with(ext);
+}
+
+// The per-currency files with extension `ext` in `dir`, sorted.
+std::vector<std::string> PerCurrencySet(const fs::path& dir,
+                                        std::string_view ext) {
+  std::vector<std::string> paths;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file(ec) &&
+        IsPerCurrencyFile(Lower(entry.path().filename().string()), ext)) {
+      paths.push_back(entry.path().string());
+    }
+  }
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
 // Returns the set members present next to `main_path`, main first.
 std::vector<std::string> SetPaths(const fs::path& dir,
                                   const std::vector<std::string>& members) {
@@ -191,6 +214,12 @@ Result<std::vector<SourceSpec>> PlanSources(
         base != "cons_prim.csv") {
       return Ok();  // picked up with its main file
     }
+    // Mirrors publish each currency as .txt and as a .json array with the
+    // same addresses; from a folder holding both, import the .txt set only.
+    if (from_directory && IsPerCurrencyFile(base, ".json") &&
+        !PerCurrencySet(file.parent_path(), ".txt").empty()) {
+      return Ok();
+    }
     auto format = DetectFormat(file.string());
     if (!format) return std::unexpected(format.error());
     SourceSpec spec{*format, {file.string()}};
@@ -198,6 +227,12 @@ Result<std::vector<SourceSpec>> PlanSources(
       spec.paths = SetPaths(file.parent_path(), SdnSetMembers());
     } else if (*format == Format::kOfacConsLegacyCsv) {
       spec.paths = SetPaths(file.parent_path(), ConsSetMembers());
+    } else if (*format == Format::kCryptoAddressText &&
+               IsPerCurrencyFile(base, ".txt")) {
+      spec.paths = PerCurrencySet(file.parent_path(), ".txt");
+    } else if (*format == Format::kCryptoAddressJson &&
+               IsPerCurrencyFile(base, ".json")) {
+      spec.paths = PerCurrencySet(file.parent_path(), ".json");
     }
     for (const auto& p : spec.paths) {
       planned.insert(fs::weakly_canonical(p).string());
