@@ -7,6 +7,20 @@
 //    database is left byte-for-byte unchanged.
 //  - Importing a source whose sha256 is already held is a no-op that says so.
 //  - Older versions are kept until Prune().
+//  - The "latest" version of a list code is the one with the newest
+//    publisher's date (`published`), ties broken by import order; importing
+//    an archived older file does not make it the list screened against.
+//  - Version ids are never reused, so an id quoted elsewhere (audit records)
+//    keeps naming the same version, or none once pruned.
+//
+// Errors: SQLite failures are kDatabase with "<db path>: <operation>:
+// <sqlite message>"; a file that is not a SQLite database, or a SQLite
+// database that is not a list store, fails Open() with kDatabase; a schema
+// newer than this binary knows fails Open() with kFailedPrecondition.
+//
+// Durability: WAL journal, synchronous=FULL: a returned Import() survives a
+// power cut. The database must live on a local filesystem (WAL needs shared
+// memory), in a directory the process can write (for the -wal/-shm files).
 //
 // Usage:
 //   auto store = ListStore::Open("clearance.db");
@@ -31,19 +45,24 @@
 namespace clearance::store {
 
 struct ListVersionInfo {
-  std::int64_t id = 0;        // version id, unique across all lists
-  std::string code;           // "OFAC-SDN"
-  std::string name;           // "OFAC Specially Designated Nationals"
+  std::int64_t id = 0;  // version id, unique across all lists
+  std::string code;     // "OFAC-SDN"
+  std::string name;     // "OFAC Specially Designated Nationals"
   std::string publisher;
-  std::string published;      // publisher's date
-  std::string format;         // lists::FormatName()
-  std::string source_path;    // main file as given at import
-  std::string sha256;         // source identity (see ParsedSource::sha256)
+  std::string published;    // publisher's date
+  std::string format;       // lists::FormatName()
+  std::string source_path;  // main file as given at import
+  std::string sha256;       // source identity (see ParsedSource::sha256)
   std::string parser_version;
-  std::string imported_at;    // ISO 8601 UTC
+  std::string imported_at;  // ISO 8601 UTC
   lists::ListCounts counts;
-  bool latest = false;        // newest version of its list code
+  bool latest = false;  // newest version of its list code
 };
+
+// The form identifiers are indexed under for identifier screening: ASCII
+// lower-case with all white space removed ("AB 12 34" -> "ab1234"). Screening
+// must normalize a query value the same way.
+std::string NormalizeIdentifier(std::string_view value);
 
 struct ImportOutcome {
   bool already_imported = false;  // the same sha256 was held: nothing changed
@@ -79,21 +98,30 @@ class ListStore {
 
   // Resolves a version of list `code`: a version id ("12"), a publisher's
   // date ("2025-11-19"), an sha256 prefix (>= 8 hex digits), or "latest".
+  // kNotFound if nothing matches (the message lists the versions held);
+  // kInvalidArgument if several do (the message lists the candidates).
   Result<ListVersionInfo> ResolveVersion(std::string_view code,
                                          std::string_view ref);
 
-  // Loads a whole list version back into the canonical model.
+  // Loads a whole list version back into the canonical model, exactly as it
+  // was imported (order of parties and of every field kept). kNotFound if
+  // no such version.
   Result<lists::ListDocument> LoadList(std::int64_t version_id);
 
   // Loads one party. `party_ref` is "CODE:SOURCE_ID" (e.g. "OFAC-SDN:36"),
   // looked up in the latest version of CODE unless `version_id` is given;
   // a bare SOURCE_ID is searched in the latest version of every list and
-  // must be unambiguous.
+  // must be unambiguous (kInvalidArgument naming the lists otherwise).
+  // kNotFound if absent. A prefix that is not a held list code is taken as
+  // part of a bare source id (source ids may contain ':').
   Result<StoredParty> FindParty(std::string_view party_ref,
                                 std::optional<std::int64_t> version_id = {});
 
   // Removes versions that are not the latest of their list and were
-  // imported before `before` (ISO 8601); dry_run reports without deleting.
+  // imported before `before` (ISO 8601, compared as text, so "2026-01-01"
+  // means before that day); dry_run reports without deleting. The latest
+  // version of every list is always kept. Sources left without versions
+  // are removed with them.
   Result<PruneOutcome> Prune(std::string_view before, bool dry_run);
 
   const std::string& path() const { return path_; }
