@@ -57,8 +57,11 @@ struct SourceSpec {
 Result<Format> DetectFormat(const std::string& path);
 
 // Expands directories (recursively; README files and checksums skipped),
-// groups the files of an OFAC legacy CSV set into one spec, and detects each
-// format. Fails on the first path that does not exist or is not a list.
+// groups the files of an OFAC legacy CSV set into one spec, groups the
+// per-currency crypto address files of one folder (sanctioned_addresses_
+// <CUR>.txt; the identical .json set is skipped when the .txt set exists)
+// into one spec, and detects each format. Fails on the first path that does
+// not exist or is not a list.
 Result<std::vector<SourceSpec>> PlanSources(
     const std::vector<std::string>& paths);
 

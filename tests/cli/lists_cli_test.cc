@@ -173,7 +173,9 @@ TEST(ListsCliRealData, ImportsEveryListWithPublishedCounts) {
     }
     if (it->second["source"].get<std::string>().find("2021-07") != std::string::npos) {
       EXPECT_EQ(it->second["counts"]["parties"], 8976);
-      EXPECT_EQ(it->second["counts"]["addresses"], 13837);
+      // add.csv has 13,837 rows; 2,397 of them are "-0-" in every field
+      // and are not stored as addresses.
+      EXPECT_EQ(it->second["counts"]["addresses"], 13837 - 2397);
     }
     if (it->second["source"].get<std::string>().find("2024-05") != std::string::npos) {
       EXPECT_EQ(it->second["counts"]["parties"], 14965);
