@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/cli/cli.h"
+#include "engine/cli/import.h"
 #include "engine/cli/output.h"
 #include "engine/cli/render.h"
 #include "engine/lists/lists.h"
