@@ -148,6 +148,28 @@ TEST(ListsCli, DiffBetweenTwoVersions) {
   EXPECT_EQ(RunClearance("lists show " + Db(dir) + "SAMPLE-RPL:NO-SUCH", &out), 6) << out;
 }
 
+// A truncated or corrupted copy of the real 121 MB SDN list (compressed)
+// fails with a message naming it and leaves the database unchanged.
+TEST(ListsCliRealData, TruncatedOrCorruptedSdnLeavesDatabaseUnchanged) {
+  const std::string sdn =
+      testing::SharedDataFile("lists/ofac_sdn_advanced_2025-11-19/sdn_advanced.xml.bz2");
+  if (sdn.empty()) GTEST_SKIP() << "../shared/data SDN advanced XML absent: skipped";
+  TempDir dir;
+  ASSERT_EQ(RunClearance("lists import " + Db(dir) + kSample, nullptr), 0);
+  const std::string before = ReadFile(dir.File("t.db"));
+  const std::string bytes = ReadFile(sdn);
+  WriteFile(dir.File("truncated.xml.bz2"), bytes.substr(0, bytes.size() / 2));
+  std::string corrupted = bytes;
+  corrupted[corrupted.size() / 3] ^= 0x5a;
+  WriteFile(dir.File("corrupted.xml.bz2"), corrupted);
+  std::string out;
+  for (const char* name : {"truncated.xml.bz2", "corrupted.xml.bz2"}) {
+    EXPECT_EQ(RunClearance("lists import " + Db(dir) + dir.File(name), &out), 3) << name << out;
+    EXPECT_NE(out.find(name), std::string::npos) << out;
+    EXPECT_EQ(ReadFile(dir.File("t.db")), before) << name;
+  }
+}
+
 // The acceptance check of the list-store issue: every list file in
 // ../shared/data/lists imports, and the counts match the data README.
 TEST(ListsCliRealData, ImportsEveryListWithPublishedCounts) {
