@@ -23,9 +23,9 @@ Result<Args> Args::Parse(const CommandSpec& spec,
       continue;
     }
     if (!arg.starts_with("--")) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "unknown option '" + arg + "' (see 'clearance " + spec.path +
-                      " --help')");
+      return Fail(ErrorCode::kInvalidArgument, "unknown option '" + arg +
+                                                   "' (see 'clearance " +
+                                                   spec.path + " --help')");
     }
     std::string name = arg.substr(2);
     std::optional<std::string> inline_value;
@@ -33,8 +33,9 @@ Result<Args> Args::Parse(const CommandSpec& spec,
       inline_value = name.substr(eq + 1);
       name.resize(eq);
     }
-    const auto flag = std::find_if(spec.flags.begin(), spec.flags.end(),
-                                   [&](const FlagSpec& f) { return f.name == name; });
+    const auto flag =
+        std::find_if(spec.flags.begin(), spec.flags.end(),
+                     [&](const FlagSpec& f) { return f.name == name; });
     if (flag == spec.flags.end()) {
       return Fail(ErrorCode::kInvalidArgument,
                   "unknown option '--" + name + "' for 'clearance " +
@@ -52,8 +53,9 @@ Result<Args> Args::Parse(const CommandSpec& spec,
     } else if (i + 1 < argv.size()) {
       value = argv[++i];
     } else {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "option '--" + name + "' needs a value (" + flag->value_name + ")");
+      return Fail(
+          ErrorCode::kInvalidArgument,
+          "option '--" + name + "' needs a value (" + flag->value_name + ")");
     }
     if (!flag->repeatable && args.values_.contains(name)) {
       return Fail(ErrorCode::kInvalidArgument,
@@ -92,15 +94,17 @@ std::vector<std::string> Args::GetAll(std::string_view flag) const {
 }
 
 std::string HelpText(const CommandSpec& spec) {
-  std::string out = "usage: clearance " + spec.path + " " + spec.usage + "\n\n" +
-                    spec.summary + "\n";
+  std::string out = "usage: clearance " + spec.path + " " + spec.usage +
+                    "\n\n" + spec.summary + "\n";
   if (!spec.details.empty()) out += "\n" + spec.details + "\n";
   out += "\noptions:\n";
   for (const FlagSpec& flag : spec.flags) {
     std::string left = "  --" + flag.name;
     if (!flag.value_name.empty()) left += " " + flag.value_name;
-    if (left.size() < 24) left.resize(24, ' ');
-    else left += "  ";
+    if (left.size() < 24)
+      left.resize(24, ' ');
+    else
+      left += "  ";
     out += left + flag.help + "\n";
   }
   out += "  -h, --help              show this help\n";

@@ -16,8 +16,8 @@ namespace clearance::cli {
 // stores each source in its own transaction. Returns one JSON object per
 // list version (see docs/cli.md, `lists import --json`). Warnings go to
 // stderr unless `quiet`.
-Result<nlohmann::ordered_json> ImportPaths(store::ListStore& db,
-                                           const std::vector<std::string>& paths, bool quiet);
+Result<nlohmann::ordered_json> ImportPaths(
+    store::ListStore& db, const std::vector<std::string>& paths, bool quiet);
 
 }  // namespace clearance::cli
 

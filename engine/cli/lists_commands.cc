@@ -15,10 +15,13 @@ namespace {
 
 using nlohmann::ordered_json;
 
-const FlagSpec kDbFlag{"db", "FILE", "database file (default $CLEARANCE_DB or ./clearance.db)"};
+const FlagSpec kDbFlag{
+    "db", "FILE", "database file (default $CLEARANCE_DB or ./clearance.db)"};
 const FlagSpec kJsonFlag{"json", "", "print JSON instead of a table"};
 
-void PrintJson(const ordered_json& j) { std::printf("%s\n", j.dump(2).c_str()); }
+void PrintJson(const ordered_json& j) {
+  std::printf("%s\n", j.dump(2).c_str());
+}
 
 }  // namespace
 
@@ -26,7 +29,8 @@ void PrintJson(const ordered_json& j) { std::printf("%s\n", j.dump(2).c_str()); 
 // bad file among good ones changes nothing. Each source is then stored in
 // its own transaction.
 Result<ordered_json> ImportPaths(store::ListStore& db,
-                                 const std::vector<std::string>& paths, bool quiet) {
+                                 const std::vector<std::string>& paths,
+                                 bool quiet) {
   auto specs = lists::PlanSources(paths);
   if (!specs) return std::unexpected(specs.error());
   if (specs->empty()) {
@@ -36,7 +40,9 @@ Result<ordered_json> ImportPaths(store::ListStore& db,
   for (const auto& spec : *specs) {
     Progress progress("parse " + std::string(lists::FormatName(spec.format)));
     lists::ParseOptions options;
-    options.progress = [&](std::int64_t done, std::int64_t total) { progress.Update(done, total); };
+    options.progress = [&](std::int64_t done, std::int64_t total) {
+      progress.Update(done, total);
+    };
     auto source = lists::ParseSource(spec, options);
     progress.Finish();
     if (!source) return std::unexpected(source.error());
@@ -48,7 +54,8 @@ Result<ordered_json> ImportPaths(store::ListStore& db,
     auto outcome = db.Import(source, now);
     if (!outcome) return std::unexpected(outcome.error());
     for (const auto& warning : source.warnings) {
-      if (!quiet) std::fprintf(stderr, "clearance: warning: %s\n", warning.c_str());
+      if (!quiet)
+        std::fprintf(stderr, "clearance: warning: %s\n", warning.c_str());
     }
     for (const auto& version : outcome->versions) {
       ordered_json entry = VersionToJson(version);
@@ -76,9 +83,13 @@ int RunImport(const Args& args) {
   table.AlignRight(3);
   for (const auto& v : *report) {
     table.AddRow({v["list"], std::to_string(v["version"].get<long>()),
-                  v["published"].get<std::string>().empty() ? "-" : v["published"].get<std::string>(),
+                  v["published"].get<std::string>().empty()
+                      ? "-"
+                      : v["published"].get<std::string>(),
                   WithThousands(v["counts"]["parties"].get<long>()),
-                  v["already_imported"].get<bool>() ? "already imported (no change)" : "imported",
+                  v["already_imported"].get<bool>()
+                      ? "already imported (no change)"
+                      : "imported",
                   v["source"]});
   }
   std::fputs(table.Render().c_str(), stdout);
@@ -97,19 +108,22 @@ int RunStatus(const Args& args) {
     return kExitOk;
   }
   if (versions->empty()) {
-    std::printf("No lists imported yet in %s. Run 'clearance lists import PATH'.\n",
-                (*db)->path().c_str());
+    std::printf(
+        "No lists imported yet in %s. Run 'clearance lists import PATH'.\n",
+        (*db)->path().c_str());
     return kExitOk;
   }
-  Table table({"LIST", "VER", "PUBLISHED", "IMPORTED", "FORMAT", "SHA256", "PARTIES",
-               "NAMES", "ADDRESSES", "IDS", "RELATIONS"});
+  Table table({"LIST", "VER", "PUBLISHED", "IMPORTED", "FORMAT", "SHA256",
+               "PARTIES", "NAMES", "ADDRESSES", "IDS", "RELATIONS"});
   for (size_t c : {1, 6, 7, 8, 9, 10}) table.AlignRight(c);
   for (const auto& v : *versions) {
-    table.AddRow({v.code + (v.latest ? "" : " (old)"), std::to_string(v.id),
-                  v.published.empty() ? "-" : v.published, v.imported_at, v.format,
-                  v.sha256.substr(0, 12), WithThousands(v.counts.parties),
-                  WithThousands(v.counts.names), WithThousands(v.counts.addresses),
-                  WithThousands(v.counts.identifiers), WithThousands(v.counts.relationships)});
+    table.AddRow(
+        {v.code + (v.latest ? "" : " (old)"), std::to_string(v.id),
+         v.published.empty() ? "-" : v.published, v.imported_at, v.format,
+         v.sha256.substr(0, 12), WithThousands(v.counts.parties),
+         WithThousands(v.counts.names), WithThousands(v.counts.addresses),
+         WithThousands(v.counts.identifiers),
+         WithThousands(v.counts.relationships)});
   }
   std::fputs(table.Render().c_str(), stdout);
   return kExitOk;
@@ -142,7 +156,8 @@ int RunDiff(const Args& args) {
   std::printf("  %zu added, %zu removed, %zu changed\n", diff.added.size(),
               diff.removed.size(), diff.changed.size());
   const size_t limit = args.Has("all") ? SIZE_MAX : 50;
-  auto print_refs = [&](const char* title, const std::vector<lists::PartyRef>& refs) {
+  auto print_refs = [&](const char* title,
+                        const std::vector<lists::PartyRef>& refs) {
     if (refs.empty()) return;
     std::printf("\n%s\n", title);
     Table t({"PARTY", "TYPE", "NAME"});
@@ -151,7 +166,8 @@ int RunDiff(const Args& args) {
                 std::string(lists::PartyTypeName(refs[i].type)), refs[i].name});
     }
     std::fputs(t.Render().c_str(), stdout);
-    if (refs.size() > limit) std::printf("  ... %zu more (use --all)\n", refs.size() - limit);
+    if (refs.size() > limit)
+      std::printf("  ... %zu more (use --all)\n", refs.size() - limit);
   };
   print_refs("Added", diff.added);
   print_refs("Removed", diff.removed);
@@ -159,10 +175,13 @@ int RunDiff(const Args& args) {
     std::printf("\nChanged\n");
     for (size_t i = 0; i < diff.changed.size() && i < limit; ++i) {
       const auto& c = diff.changed[i];
-      std::printf("  %s:%s  %s\n", code.c_str(), c.source_id.c_str(), c.name.c_str());
+      std::printf("  %s:%s  %s\n", code.c_str(), c.source_id.c_str(),
+                  c.name.c_str());
       for (const auto& f : c.changes) {
-        for (const auto& v : f.removed) std::printf("    - %s: %s\n", f.field.c_str(), v.c_str());
-        for (const auto& v : f.added) std::printf("    + %s: %s\n", f.field.c_str(), v.c_str());
+        for (const auto& v : f.removed)
+          std::printf("    - %s: %s\n", f.field.c_str(), v.c_str());
+        for (const auto& v : f.added)
+          std::printf("    + %s: %s\n", f.field.c_str(), v.c_str());
       }
     }
     if (diff.changed.size() > limit) {
@@ -180,8 +199,9 @@ int RunShow(const Args& args) {
     try {
       version = std::stoll(*v);
     } catch (...) {
-      return ReportError(Error(ErrorCode::kInvalidArgument,
-                               "--version expects a version number, got '" + *v + "'"));
+      return ReportError(
+          Error(ErrorCode::kInvalidArgument,
+                "--version expects a version number, got '" + *v + "'"));
     }
   }
   auto party = (*db)->FindParty(args.positionals()[0], version);
@@ -209,11 +229,13 @@ int RunPrune(const Args& args) {
     PrintJson(out);
     return kExitOk;
   }
-  std::printf("%s %zu old version(s)%s\n", args.Has("dry-run") ? "Would remove" : "Removed",
+  std::printf("%s %zu old version(s)%s\n",
+              args.Has("dry-run") ? "Would remove" : "Removed",
               outcome->removed.size(), outcome->removed.empty() ? "" : ":");
   for (const auto& v : outcome->removed) {
-    std::printf("  %s version %lld (published %s, imported %s)\n", v.code.c_str(),
-                static_cast<long long>(v.id), v.published.c_str(), v.imported_at.c_str());
+    std::printf("  %s version %lld (published %s, imported %s)\n",
+                v.code.c_str(), static_cast<long long>(v.id),
+                v.published.c_str(), v.imported_at.c_str());
   }
   return kExitOk;
 }
@@ -224,52 +246,79 @@ std::vector<Command> UpdateCommands();
 
 std::vector<Command> ListsCommands() {
   std::vector<Command> commands = {
-      {{"lists import", "[--db FILE] [--json] PATH...",
+      {{"lists import",
+        "[--db FILE] [--json] PATH...",
         "Import restricted-party list files (format detected from content)",
-        "PATH may be a file (also .bz2/.gz/.zip) or a folder, which is searched\n"
-        "recursively; an OFAC legacy CSV set (sdn.csv with add/alt/comments) is\n"
+        "PATH may be a file (also .bz2/.gz/.zip) or a folder, which is "
+        "searched\n"
+        "recursively; an OFAC legacy CSV set (sdn.csv with add/alt/comments) "
+        "is\n"
         "imported as one source. Every source is parsed before anything is\n"
-        "stored: if any file is malformed, nothing is imported. Re-importing a\n"
+        "stored: if any file is malformed, nothing is imported. Re-importing "
+        "a\n"
         "file already held is a no-op that says so.",
-        {kDbFlag, kJsonFlag}, 1, -1},
+        {kDbFlag, kJsonFlag},
+        1,
+        -1},
        RunImport},
-      {{"lists status", "[--db FILE] [--json]",
+      {{"lists status",
+        "[--db FILE] [--json]",
         "Every list version held, with provenance and counts",
         "Shows source, publisher's date, import time, format, sha256 and the\n"
         "counts of parties, names, addresses, identifiers and relationships.",
-        {kDbFlag, kJsonFlag}, 0, 0},
+        {kDbFlag, kJsonFlag},
+        0,
+        0},
        RunStatus},
-      {{"lists diff", "[--db FILE] --list NAME --from VERSION [--to VERSION] [--json] [--all]",
+      {{"lists diff",
+        "[--db FILE] --list NAME --from VERSION [--to VERSION] [--json] "
+        "[--all]",
         "Parties added, removed and changed between two versions of a list",
         "VERSION is a version number, a publisher's date (YYYY-MM-DD), an\n"
         "sha256 prefix, or 'latest' (the default for --to).",
-        {kDbFlag, {"list", "NAME", "list code, e.g. OFAC-SDN"},
-         {"from", "VERSION", "older version"}, {"to", "VERSION", "newer version (default latest)"},
-         kJsonFlag, {"all", "", "list every change (default: first 50 of each kind)"}},
-        0, 0},
+        {kDbFlag,
+         {"list", "NAME", "list code, e.g. OFAC-SDN"},
+         {"from", "VERSION", "older version"},
+         {"to", "VERSION", "newer version (default latest)"},
+         kJsonFlag,
+         {"all", "", "list every change (default: first 50 of each kind)"}},
+        0,
+        0},
        [](const Args& args) {
          if (!args.Has("list") || !args.Has("from")) {
-           std::fprintf(stderr, "clearance: error: lists diff needs --list and --from\n");
+           std::fprintf(
+               stderr,
+               "clearance: error: lists diff needs --list and --from\n");
            return kExitUsage;
          }
          return RunDiff(args);
        }},
-      {{"lists show", "[--db FILE] [--version N] [--json] PARTY_ID",
+      {{"lists show",
+        "[--db FILE] [--version N] [--json] PARTY_ID",
         "Everything known about one listed party",
-        "PARTY_ID is LIST:ID (e.g. OFAC-SDN:36) or a bare ID when it is unique\n"
+        "PARTY_ID is LIST:ID (e.g. OFAC-SDN:36) or a bare ID when it is "
+        "unique\n"
         "among the latest versions. All names in every script, addresses,\n"
         "identifiers, programs, dates and relationships are shown.",
-        {kDbFlag, {"version", "N", "look in this version instead of the latest"}, kJsonFlag},
-        1, 1},
+        {kDbFlag,
+         {"version", "N", "look in this version instead of the latest"},
+         kJsonFlag},
+        1,
+        1},
        RunShow},
-      {{"lists prune", "[--db FILE] [--before TIME] [--dry-run] [--json]",
+      {{"lists prune",
+        "[--db FILE] [--before TIME] [--dry-run] [--json]",
         "Remove old list versions (the latest of each list is always kept)",
-        "Versions imported before TIME (ISO 8601; default now) that are not the\n"
+        "Versions imported before TIME (ISO 8601; default now) that are not "
+        "the\n"
         "latest of their list are deleted. Keep versions as long as decisions\n"
         "made under them must be replayable (see docs/lists.md).",
-        {kDbFlag, {"before", "TIME", "imported before this time"},
-         {"dry-run", "", "show what would be removed"}, kJsonFlag},
-        0, 0},
+        {kDbFlag,
+         {"before", "TIME", "imported before this time"},
+         {"dry-run", "", "show what would be removed"},
+         kJsonFlag},
+        0,
+        0},
        RunPrune},
   };
   for (auto& c : UpdateCommands()) commands.push_back(std::move(c));

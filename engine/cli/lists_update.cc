@@ -39,7 +39,8 @@ Result<int> ParsePositive(const Args& args, const char* flag, int fallback) {
   } catch (...) {
   }
   return Fail(ErrorCode::kInvalidArgument,
-              std::string("--") + flag + " expects a positive whole number, got '" + *value + "'");
+              std::string("--") + flag +
+                  " expects a positive whole number, got '" + *value + "'");
 }
 
 int RunUpdate(const Args& args) {
@@ -72,8 +73,10 @@ int RunUpdate(const Args& args) {
         } else if (bar) {
           bar->Finish();
           if (!json_out) {
-            std::fprintf(stderr, "%s %s\n", p.stage == Stage::kSucceeded ? "downloaded" : "FAILED    ",
-                         p.source->name.c_str());
+            std::fprintf(
+                stderr, "%s %s\n",
+                p.stage == Stage::kSucceeded ? "downloaded" : "FAILED    ",
+                p.source->name.c_str());
           }
         }
       });
@@ -81,7 +84,8 @@ int RunUpdate(const Args& args) {
 
   ordered_json downloads = ordered_json::array();
   for (const auto& outcome : report->outcomes) {
-    ordered_json d{{"source", outcome.source.name}, {"url", outcome.source.url}};
+    ordered_json d{{"source", outcome.source.name},
+                   {"url", outcome.source.url}};
     if (outcome.file) {
       d["ok"] = true;
       d["path"] = outcome.file->path;
@@ -97,11 +101,14 @@ int RunUpdate(const Args& args) {
   }
   const bool all_ok = report->AllSucceeded();
   const bool any_ok = !report->DownloadedPaths().empty();
-  ordered_json result{{"download_dir", report->dest_dir}, {"downloads", downloads}};
+  ordered_json result{{"download_dir", report->dest_dir},
+                      {"downloads", downloads}};
   int exit_code = kExitOk;
   if (!all_ok && !args.Has("partial")) {
     result["imported"] = ordered_json::array();
-    result["error"] = "some downloads failed; nothing imported (use --partial to import the rest)";
+    result["error"] =
+        "some downloads failed; nothing imported (use --partial to import the "
+        "rest)";
     exit_code = kExitNetwork;
   } else if (any_ok) {
     auto imported = ImportPaths(**db, {report->dest_dir}, json_out);
@@ -121,20 +128,28 @@ int RunUpdate(const Args& args) {
     Table table({"SOURCE", "RESULT", "BYTES", "SHA256"});
     table.AlignRight(2);
     for (const auto& d : downloads) {
-      table.AddRow({d["source"], d["ok"].get<bool>() ? "downloaded" : "FAILED: " + d["error"].get<std::string>(),
-                    d["ok"].get<bool>() ? WithThousands(d["bytes"].get<std::int64_t>()) : "",
-                    d["ok"].get<bool>() ? d["sha256"].get<std::string>().substr(0, 12) : ""});
+      table.AddRow(
+          {d["source"],
+           d["ok"].get<bool>() ? "downloaded"
+                               : "FAILED: " + d["error"].get<std::string>(),
+           d["ok"].get<bool>() ? WithThousands(d["bytes"].get<std::int64_t>())
+                               : "",
+           d["ok"].get<bool>() ? d["sha256"].get<std::string>().substr(0, 12)
+                               : ""});
     }
     std::fputs(table.Render().c_str(), stdout);
     if (result.contains("imported")) {
       for (const auto& v : result["imported"]) {
-        std::printf("%s version %lld: %s\n", v["list"].get<std::string>().c_str(),
-                    static_cast<long long>(v["version"].get<std::int64_t>()),
-                    v["already_imported"].get<bool>() ? "already imported (no change)" : "imported");
+        std::printf(
+            "%s version %lld: %s\n", v["list"].get<std::string>().c_str(),
+            static_cast<long long>(v["version"].get<std::int64_t>()),
+            v["already_imported"].get<bool>() ? "already imported (no change)"
+                                              : "imported");
       }
     }
     if (result.contains("error")) {
-      std::fprintf(stderr, "clearance: error: %s\n", result["error"].get<std::string>().c_str());
+      std::fprintf(stderr, "clearance: error: %s\n",
+                   result["error"].get<std::string>().c_str());
     }
   }
   return exit_code;
@@ -145,7 +160,8 @@ int RunUpdate(const Args& args) {
 std::vector<Command> UpdateCommands() {
   return {
       {{"lists update",
-        "[--db FILE] [--config FILE] [--dir DIR] [--partial] [--timeout S] [--attempts N] [--json]",
+        "[--db FILE] [--config FILE] [--dir DIR] [--partial] [--timeout S] "
+        "[--attempts N] [--json]",
         "Download the official list files and import them",
         "Downloads every enabled source (default: OFAC SDN advanced XML, OFAC\n"
         "non-SDN enhanced XML, trade.gov CSL, UN consolidated list; see\n"
@@ -154,15 +170,20 @@ std::vector<Command> UpdateCommands() {
         "Only when every download succeeded are the files imported (each list\n"
         "atomically; unchanged files are no-ops). --partial imports what did\n"
         "download and still exits 5 if anything failed.",
-        {{"db", "FILE", "database file (default $CLEARANCE_DB or ./clearance.db)"},
+        {{"db", "FILE",
+          "database file (default $CLEARANCE_DB or ./clearance.db)"},
          {"config", "FILE", "JSON file adjusting the download sources"},
-         {"dir", "DIR", "download folder (default: a new folder next to the database)"},
-         {"partial", "", "import the files that did download even if others failed"},
-         {"timeout", "S", "limit for one download attempt in seconds (default 1800)"},
+         {"dir", "DIR",
+          "download folder (default: a new folder next to the database)"},
+         {"partial", "",
+          "import the files that did download even if others failed"},
+         {"timeout", "S",
+          "limit for one download attempt in seconds (default 1800)"},
          {"attempts", "N", "attempts per file (default 3)"},
          {"no-proxy", "", "ignore proxy environment variables"},
          {"json", "", "print JSON"}},
-        0, 0},
+        0,
+        0},
        RunUpdate},
   };
 }

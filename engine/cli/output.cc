@@ -38,7 +38,11 @@ namespace {
 // Decodes one code point; advances i. Invalid bytes count as one column.
 char32_t NextCodePoint(std::string_view s, size_t& i) {
   const auto c = static_cast<unsigned char>(s[i]);
-  int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+  int len = c < 0x80         ? 1
+            : (c >> 5) == 6  ? 2
+            : (c >> 4) == 14 ? 3
+            : (c >> 3) == 30 ? 4
+                             : 1;
   if (i + len > s.size()) len = 1;
   char32_t cp = len == 1 ? c : (c & (0x7F >> len));
   for (int k = 1; k < len; ++k) {
@@ -87,7 +91,8 @@ std::string Table::Render() const {
   std::vector<int> widths(headers_.size());
   for (size_t c = 0; c < headers_.size(); ++c) {
     widths[c] = DisplayWidth(headers_[c]);
-    for (const auto& row : rows_) widths[c] = std::max(widths[c], DisplayWidth(row[c]));
+    for (const auto& row : rows_)
+      widths[c] = std::max(widths[c], DisplayWidth(row[c]));
   }
   auto render_row = [&](const std::vector<std::string>& cells) {
     std::string line;
@@ -133,14 +138,17 @@ void Progress::Update(std::int64_t done, std::int64_t total) {
   if (now - last_draw_ < std::chrono::milliseconds(100) && done < total) return;
   last_draw_ = now;
   const double fraction =
-      total > 0 ? std::clamp(static_cast<double>(done) / static_cast<double>(total), 0.0, 1.0) : 0.0;
+      total > 0
+          ? std::clamp(static_cast<double>(done) / static_cast<double>(total),
+                       0.0, 1.0)
+          : 0.0;
   constexpr int kWidth = 30;
   const int filled = static_cast<int>(fraction * kWidth);
   const double seconds = std::chrono::duration<double>(now - start_).count();
   std::string bar(static_cast<size_t>(filled), '#');
   bar.append(static_cast<size_t>(kWidth - filled), '.');
-  std::fprintf(stderr, "\r%-28.28s [%s] %3d%%  %.1fs", label_.c_str(), bar.c_str(),
-               static_cast<int>(fraction * 100), seconds);
+  std::fprintf(stderr, "\r%-28.28s [%s] %3d%%  %.1fs", label_.c_str(),
+               bar.c_str(), static_cast<int>(fraction * 100), seconds);
   std::fflush(stderr);
 }
 

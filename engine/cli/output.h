@@ -17,13 +17,16 @@ namespace clearance::cli {
 
 // Exit codes (stable; documented in docs/cli.md).
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;      // operation failed (generic)
-inline constexpr int kExitUsage = 2;        // bad command line
-inline constexpr int kExitInput = 3;        // bad input file or record
-inline constexpr int kExitDatabase = 4;     // database error
-inline constexpr int kExitNetwork = 5;      // download failed
-inline constexpr int kExitNotFound = 6;     // named party/version/file absent
-inline constexpr int kExitIntegrity = 7;    // checksum / chain mismatch
+inline constexpr int kExitFailure = 1;    // operation failed (generic)
+inline constexpr int kExitUsage = 2;      // bad command line
+inline constexpr int kExitInput = 3;      // bad input file or record
+inline constexpr int kExitDatabase = 4;   // database error
+inline constexpr int kExitNetwork = 5;    // download failed
+inline constexpr int kExitNotFound = 6;   // named party/version/file absent
+inline constexpr int kExitIntegrity = 7;  // checksum / chain mismatch
+// Screening ran and found at least one hit at or above the threshold
+// (`screen ...`); 0 means it ran and found none.
+inline constexpr int kExitHits = 10;
 
 // Maps an error to its exit code.
 int ExitCodeFor(const Error& error);

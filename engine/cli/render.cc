@@ -39,7 +39,8 @@ ordered_json PartyToJson(const lists::Party& party) {
     PutIf(name, "language", n.language);
     if (!n.parts.empty()) {
       name["parts"] = ordered_json::array();
-      for (const auto& p : n.parts) name["parts"].push_back({{"type", p.type}, {"value", p.value}});
+      for (const auto& p : n.parts)
+        name["parts"].push_back({{"type", p.type}, {"value", p.value}});
     }
     j["names"].push_back(std::move(name));
   }
@@ -121,7 +122,8 @@ ordered_json DiffToJson(const lists::ListDiff& diff) {
   auto refs = [](const std::vector<lists::PartyRef>& parties) {
     ordered_json out = ordered_json::array();
     for (const auto& p : parties) {
-      out.push_back({{"id", p.source_id}, {"name", p.name},
+      out.push_back({{"id", p.source_id},
+                     {"name", p.name},
                      {"type", lists::PartyTypeName(p.type)}});
     }
     return out;
@@ -153,10 +155,12 @@ std::string PartyToText(const store::StoredParty& stored) {
   out += "  type:      " + std::string(lists::PartyTypeName(p.type)) + "\n";
   out += "  list:      " + stored.version.name + " (version " +
          std::to_string(stored.version.id) + ", published " +
-         (stored.version.published.empty() ? "n/a" : stored.version.published) + ")\n";
+         (stored.version.published.empty() ? "n/a" : stored.version.published) +
+         ")\n";
   if (!p.programs.empty()) {
     std::string programs;
-    for (const auto& pr : p.programs) programs += (programs.empty() ? "" : ", ") + pr;
+    for (const auto& pr : p.programs)
+      programs += (programs.empty() ? "" : ", ") + pr;
     out += "  programs:  " + programs + "\n";
   }
   auto section = [&](const char* title, const Table& table) {
@@ -180,7 +184,8 @@ std::string PartyToText(const store::StoredParty& stored) {
   for (const auto& a : p.addresses) {
     std::string line = a.full.empty()
                            ? JoinNonEmpty({a.street, a.city, a.state_province,
-                                           a.postal_code, a.region}, ", ")
+                                           a.postal_code, a.region},
+                                          ", ")
                            : a.full;
     addresses.AddRow({line, a.country.empty() ? a.country_name : a.country});
   }
@@ -188,8 +193,10 @@ std::string PartyToText(const store::StoredParty& stored) {
   Table ids({"TYPE", "VALUE", "COUNTRY", "DETAIL"});
   for (const auto& id : p.identifiers) {
     ids.AddRow({id.type, id.value, id.country,
-                JoinNonEmpty({id.currency, id.label, id.issued.empty() ? "" : "issued " + id.issued,
-                              id.expires.empty() ? "" : "expires " + id.expires, id.note},
+                JoinNonEmpty({id.currency, id.label,
+                              id.issued.empty() ? "" : "issued " + id.issued,
+                              id.expires.empty() ? "" : "expires " + id.expires,
+                              id.note},
                              "; ")});
   }
   section("Identifiers", ids);
@@ -202,7 +209,10 @@ std::string PartyToText(const store::StoredParty& stored) {
   section("Facts", facts);
   Table rels({"RELATIONSHIP", "PARTY", "NAME"});
   for (const auto& r : p.relationships) {
-    rels.AddRow({r.type, r.other_source_id.empty() ? "" : stored.version.code + ":" + r.other_source_id,
+    rels.AddRow({r.type,
+                 r.other_source_id.empty()
+                     ? ""
+                     : stored.version.code + ":" + r.other_source_id,
                  r.other_name});
   }
   section("Relationships", rels);

@@ -18,17 +18,17 @@
 namespace clearance {
 
 enum class ErrorCode {
-  kInvalidArgument,   // the caller passed something malformed
-  kNotFound,          // a named file, party, version or record does not exist
-  kAlreadyExists,     // a unique thing was added twice
-  kParse,             // input file content is malformed
-  kUnsupportedFormat, // input is well-formed but of a format we do not read
-  kIo,                // reading or writing a file failed
-  kDatabase,          // SQLite reported an error
-  kNetwork,           // a download failed (connect, timeout, HTTP status)
-  kIntegrity,         // checksum, hash chain or signature mismatch
-  kFailedPrecondition,// the operation is not valid in the current state
-  kInternal,          // a bug: an invariant did not hold
+  kInvalidArgument,     // the caller passed something malformed
+  kNotFound,            // a named file, party, version or record does not exist
+  kAlreadyExists,       // a unique thing was added twice
+  kParse,               // input file content is malformed
+  kUnsupportedFormat,   // input is well-formed but of a format we do not read
+  kIo,                  // reading or writing a file failed
+  kDatabase,            // SQLite reported an error
+  kNetwork,             // a download failed (connect, timeout, HTTP status)
+  kIntegrity,           // checksum, hash chain or signature mismatch
+  kFailedPrecondition,  // the operation is not valid in the current state
+  kInternal,            // a bug: an invariant did not hold
 };
 
 // Returns a stable lower-case name, e.g. "parse" for kParse.

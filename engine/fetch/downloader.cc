@@ -16,6 +16,7 @@
 #include <thread>
 #include <utility>
 
+#include "engine/common/strings.h"
 #include "engine/crypto/sha256.h"
 
 #if LIBCURL_VERSION_NUM < 0x075500
@@ -29,25 +30,6 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kClearanceVersion = "0.1.0";
 constexpr const char* kAllowedProtocols = "http,https";
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() &&
-         std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() &&
-         std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 bool IsHex64(std::string_view text) {
   return text.size() == 64 &&
@@ -110,7 +92,7 @@ struct Transfer {
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   const size_t length = size * count;
-  const std::string_view line = Trim(std::string_view(data, length));
+  const std::string_view line = TrimAscii(std::string_view(data, length));
   if (line.starts_with("HTTP/")) {
     // A new response (1xx, a redirect, or the final one).
     transfer->status = 0;
@@ -130,8 +112,8 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   }
   const size_t colon = line.find(':');
   if (colon == std::string_view::npos) return length;
-  const std::string name = Lower(Trim(line.substr(0, colon)));
-  const std::string_view value = Trim(line.substr(colon + 1));
+  const std::string name = AsciiLower(TrimAscii(line.substr(0, colon)));
+  const std::string_view value = TrimAscii(line.substr(colon + 1));
   if (name == "content-length") {
     std::int64_t parsed = 0;
     bool valid = !value.empty();
@@ -284,7 +266,7 @@ std::string CurlWhat(CURLcode rc, const char* error_buffer) {
   std::string what = curl_easy_strerror(rc);
   if (error_buffer[0] != '\0') {
     what += " (";
-    what += Trim(error_buffer);
+    what += TrimAscii(error_buffer);
     what += ")";
   }
   return what;
@@ -415,7 +397,7 @@ Attempt TryOnce(const std::string& url, const std::string& dest_path,
     return Failed(ErrorCode::kNetwork, false,
                   "refused: only http and https are allowed, also for "
                   "redirects (" +
-                      std::string(Trim(error_buffer)) + ")");
+                      std::string(TrimAscii(error_buffer)) + ")");
   }
   if (rc != CURLE_OK) {
     return Failed(ErrorCode::kNetwork, IsRetryableCurlError(rc),
@@ -483,7 +465,7 @@ Result<DownloadedFile> Download(const std::string& url,
                                 const std::string& dest_path,
                                 const DownloadOptions& options) {
   const std::string shown_url = RedactUrl(url);
-  const std::string scheme = Lower(url.substr(0, url.find("://")));
+  const std::string scheme = AsciiLower(url.substr(0, url.find("://")));
   if (url.find("://") == std::string::npos ||
       (scheme != "http" && scheme != "https")) {
     return Fail(ErrorCode::kInvalidArgument,
@@ -505,14 +487,14 @@ Result<DownloadedFile> Download(const std::string& url,
   }
   std::optional<std::string> expected;
   if (options.expected_sha256.has_value()) {
-    const std::string_view given = Trim(*options.expected_sha256);
+    const std::string_view given = TrimAscii(*options.expected_sha256);
     if (!IsHex64(given)) {
       return Fail(ErrorCode::kInvalidArgument,
                   shown_url +
                       ": expected sha256 must be 64 hex digits, got \"" +
                       *options.expected_sha256 + "\"");
     }
-    expected = Lower(given);
+    expected = AsciiLower(given);
   }
   if (auto init = EnsureCurlInitialized(); !init) {
     return std::unexpected(init.error());

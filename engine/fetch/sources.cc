@@ -11,6 +11,7 @@
 #include <sstream>
 #include <utility>
 
+#include "engine/common/strings.h"
 #include "engine/crypto/sha256.h"
 
 namespace clearance::fetch {
@@ -22,25 +23,6 @@ constexpr std::string_view kOfacExports =
     "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/"
     "exports/";
 constexpr std::uintmax_t kMaxConfigBytes = 1 << 20;
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() &&
-         std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() &&
-         std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 ListSource Ofac(std::string name, std::string_view export_name,
                 std::string file_name, bool enabled) {
@@ -58,7 +40,7 @@ bool IsValidName(std::string_view name) {
 }
 
 bool IsHttpUrl(std::string_view url) {
-  const std::string lower = Lower(url.substr(0, 8));
+  const std::string lower = AsciiLower(url.substr(0, 8));
   std::string_view rest;
   if (lower.starts_with("https://")) {
     rest = url.substr(8);
@@ -256,7 +238,7 @@ class ConfigReader {
     for (const auto& source : sources) {
       if (!source.enabled) continue;
       const auto [it, inserted] =
-          owner.emplace(Lower(source.file_name), source.name);
+          owner.emplace(AsciiLower(source.file_name), source.name);
       if (!inserted) {
         return Fail(ErrorCode::kInvalidArgument,
                     std::string(origin_) + ": sources \"" + it->second +
@@ -308,13 +290,13 @@ std::string DigestToHex(std::string_view token) {
   if (token.size() == 64 &&
       std::all_of(token.begin(), token.end(),
                   [](unsigned char c) { return std::isxdigit(c) != 0; })) {
-    return Lower(token);
+    return AsciiLower(token);
   }
   return Base64DigestToHex(token);
 }
 
 bool IsAlgorithmLabel(std::string_view token) {
-  const std::string lower = Lower(token);
+  const std::string lower = AsciiLower(token);
   return lower == "sha256" || lower == "sha-256" || lower == "sha2-256";
 }
 
@@ -325,24 +307,24 @@ struct ChecksumEntry {
 
 std::optional<ChecksumEntry> ParseChecksumLine(std::string_view line) {
   // OpenSSL style: SHA256(name) = digest
-  const std::string lower = Lower(line.substr(0, 9));
+  const std::string lower = AsciiLower(line.substr(0, 9));
   for (std::string_view prefix : {"sha256(", "sha-256(", "sha2-256("}) {
     if (!lower.starts_with(prefix)) continue;
     const size_t close = line.rfind(')');
     if (close == std::string_view::npos || close < prefix.size()) break;
     const std::string_view name =
         line.substr(prefix.size(), close - prefix.size());
-    std::string_view digest = Trim(line.substr(close + 1));
+    std::string_view digest = TrimAscii(line.substr(close + 1));
     if (!digest.starts_with("=") && !digest.starts_with(":")) break;
-    digest = Trim(digest.substr(1));
+    digest = TrimAscii(digest.substr(1));
     const std::string hex = DigestToHex(digest);
     if (hex.empty()) return std::nullopt;
-    return ChecksumEntry{std::string(Trim(name)), hex};
+    return ChecksumEntry{std::string(TrimAscii(name)), hex};
   }
   // Token style: [SHA-256[:]] digest [[*]name], or name[:] digest.
   std::vector<std::string_view> tokens;
   while (!line.empty()) {
-    line = Trim(line);
+    line = TrimAscii(line);
     const size_t end = std::min(line.find_first_of(" \t"), line.size());
     std::string_view token = line.substr(0, end);
     line.remove_prefix(end);
@@ -429,7 +411,7 @@ Result<std::string> ParseChecksumFile(
   std::vector<ChecksumEntry> entries;
   while (!content.empty()) {
     const size_t end = content.find('\n');
-    const std::string_view line = Trim(content.substr(0, end));
+    const std::string_view line = TrimAscii(content.substr(0, end));
     content.remove_prefix(end == std::string_view::npos ? content.size()
                                                         : end + 1);
     if (line.empty() || line.starts_with("#")) continue;
@@ -445,7 +427,8 @@ Result<std::string> ParseChecksumFile(
   for (const auto& entry : entries) {
     all.insert(entry.hex);
     for (const auto& file_name : file_names) {
-      if (!entry.name.empty() && Lower(entry.name) == Lower(file_name)) {
+      if (!entry.name.empty() &&
+          AsciiLower(entry.name) == AsciiLower(file_name)) {
         named.insert(entry.hex);
       }
     }

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/common/strings.h"
 #include "engine/lists/crypto_address_list.h"
 #include "engine/lists/input.h"
 #include "engine/lists/parsers.h"
@@ -49,17 +50,6 @@ std::string StringMember(const json& object, std::string_view key) {
   const json* value = Member(object, key);
   return value != nullptr && value->is_string() ? value->get<std::string>()
                                                 : "";
-}
-
-std::string Trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text[0]))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() &&
-         std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return std::string(text);
 }
 
 // "08/20/2026" -> "2026-08-20"; "" when not in that form.
@@ -124,7 +114,8 @@ Result<ListDocument> ParseAddressObject(const std::string& file,
           number != nullptr && number->is_number_integer()) {
         uid = std::to_string(number->get<long long>());
       }
-      const std::string entity = Trim(StringMember(entry, "entity"));
+      const std::string entity =
+          std::string(TrimAscii(StringMember(entry, "entity")));
       std::string label = StringMember(entry, "type");
       if (label.empty()) label = StringMember(record, "type");
       if (uid.empty()) return fail(at, "missing string 'uid'");
@@ -154,7 +145,7 @@ Result<ListDocument> ParseAddressObject(const std::string& file,
                           "expected a string");
             }
             Name aka;
-            aka.full = Trim((*akas)[k].get<std::string>());
+            aka.full = std::string(TrimAscii((*akas)[k].get<std::string>()));
             if (aka.full.empty()) continue;
             aka.script = text::DetectScript(aka.full);
             aka.strength = AliasStrength::kStrong;
@@ -167,8 +158,8 @@ Result<ListDocument> ParseAddressObject(const std::string& file,
         while (start <= programs_text.size()) {
           size_t comma = programs_text.find(',', start);
           if (comma == std::string::npos) comma = programs_text.size();
-          std::string program = Trim(
-              std::string_view(programs_text).substr(start, comma - start));
+          std::string program = std::string(TrimAscii(
+              std::string_view(programs_text).substr(start, comma - start)));
           if (!program.empty() &&
               std::find(party.programs.begin(), party.programs.end(),
                         program) == party.programs.end()) {
@@ -240,7 +231,8 @@ Result<void> ParseCryptoAddressJson(const Paths& paths,
       if (!value.is_string()) {
         return Fail(ErrorCode::kParse, where + "expected an address string");
       }
-      const std::string address = Trim(value.get<std::string>());
+      const std::string address =
+          std::string(TrimAscii(value.get<std::string>()));
       if (const std::string problem = AddressProblem(address);
           !problem.empty()) {
         return Fail(ErrorCode::kParse, where + problem);

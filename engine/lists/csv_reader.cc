@@ -49,8 +49,8 @@ Result<bool> CsvReader::Next(CsvRecord& record) {
   }
   record.line = line_;
   std::string field;
-  bool quoted = false;       // inside quotes
-  bool was_quoted = false;   // the current field began with a quote
+  bool quoted = false;      // inside quotes
+  bool was_quoted = false;  // the current field began with a quote
   for (;;) {
     if (pos_ >= buffer_.size()) {
       auto more = Fill();

@@ -37,9 +37,9 @@ std::map<std::string, Values> Render(const Party& party) {
   fields["names"] = Sorted(std::move(names));
   Values addresses;
   for (const Address& a : party.addresses) {
-    addresses.push_back(Join({a.full, a.street, a.city, a.state_province,
-                              a.postal_code, a.region,
-                              a.country.empty() ? a.country_name : a.country}));
+    addresses.push_back(
+        Join({a.full, a.street, a.city, a.state_province, a.postal_code,
+              a.region, a.country.empty() ? a.country_name : a.country}));
   }
   fields["addresses"] = Sorted(std::move(addresses));
   fields["programs"] = Sorted(party.programs);
@@ -80,7 +80,8 @@ ListDiff DiffLists(const ListDocument& from, const ListDocument& to) {
   for (const auto& [id, party] : new_parties) {
     auto old = old_parties.find(id);
     if (old == old_parties.end()) {
-      diff.added.push_back({party->source_id, PrimaryName(*party), party->type});
+      diff.added.push_back(
+          {party->source_id, PrimaryName(*party), party->type});
       continue;
     }
     const auto before = Render(*old->second);
@@ -102,7 +103,8 @@ ListDiff DiffLists(const ListDocument& from, const ListDocument& to) {
   }
   for (const auto& [id, party] : old_parties) {
     if (!new_parties.contains(id)) {
-      diff.removed.push_back({party->source_id, PrimaryName(*party), party->type});
+      diff.removed.push_back(
+          {party->source_id, PrimaryName(*party), party->type});
     }
   }
   return diff;

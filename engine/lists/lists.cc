@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "engine/common/strings.h"
 #include "engine/crypto/sha256.h"
 #include "engine/lists/input.h"
 #include "engine/lists/parsers.h"
@@ -13,13 +14,6 @@ namespace clearance::lists {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 // Skips a UTF-8 BOM and leading white space.
 std::string_view TrimStart(std::string_view text) {
@@ -50,15 +44,14 @@ bool IsSetMember(const std::string& base) {
 }
 
 bool IsSkippedInDirectory(const std::string& base) {
-  const std::string lower = Lower(base);
+  const std::string lower = AsciiLower(base);
   return lower.starts_with("readme") || lower.ends_with(".md") ||
-         lower.find("checksum") != std::string::npos ||
-         lower.starts_with(".");
+         lower.find("checksum") != std::string::npos || lower.starts_with(".");
 }
 
 Result<Format> DetectFromContent(const std::string& path,
                                  std::string_view head) {
-  const std::string base = Lower(fs::path(path).filename().string());
+  const std::string base = AsciiLower(fs::path(path).filename().string());
   head = TrimStart(head);
   if (head.starts_with("<")) {
     if (head.find("ADVANCED_XML") != std::string_view::npos &&
@@ -73,9 +66,10 @@ Result<Format> DetectFromContent(const std::string& path,
       return Format::kUnXml;
     }
     return Fail(ErrorCode::kUnsupportedFormat,
-                path + ": XML, but not OFAC ADVANCED_XML, OFAC ENHANCED_XML "
-                       "or the UN consolidated list (root element not "
-                       "recognised)");
+                path +
+                    ": XML, but not OFAC ADVANCED_XML, OFAC ENHANCED_XML "
+                    "or the UN consolidated list (root element not "
+                    "recognised)");
   }
   if (head.starts_with("{") || head.starts_with("[")) {
     if (head.find("\"clearance_list\"") != std::string_view::npos) {
@@ -91,11 +85,13 @@ Result<Format> DetectFromContent(const std::string& path,
       return Format::kCryptoAddressJson;
     }
     return Fail(ErrorCode::kUnsupportedFormat,
-                path + ": JSON, but not a Consolidated Screening List export, "
-                       "a crypto address list or a Clearance list");
+                path +
+                    ": JSON, but not a Consolidated Screening List export, "
+                    "a crypto address list or a Clearance list");
   }
-  const std::string first_line = Lower(head.substr(0, head.find('\n')));
-  if (first_line.starts_with("\"name\"\t") || first_line.starts_with("name\t")) {
+  const std::string first_line = AsciiLower(head.substr(0, head.find('\n')));
+  if (first_line.starts_with("\"name\"\t") ||
+      first_line.starts_with("name\t")) {
     return Format::kBisDplText;
   }
   if (first_line.find("_id") != std::string::npos &&
@@ -108,9 +104,10 @@ Result<Format> DetectFromContent(const std::string& path,
     return Format::kCryptoAddressText;
   }
   return Fail(ErrorCode::kUnsupportedFormat,
-              path + ": format not recognised (expected OFAC XML or CSV, "
-                     "trade.gov CSL, BIS DPL, UN XML, DoD 1260H, a crypto "
-                     "address list or a Clearance list; see docs/lists.md)");
+              path +
+                  ": format not recognised (expected OFAC XML or CSV, "
+                  "trade.gov CSL, BIS DPL, UN XML, DoD 1260H, a crypto "
+                  "address list or a Clearance list; see docs/lists.md)");
 }
 
 // Per-currency digital-currency address files, "sanctioned_addresses_XBT.txt"
@@ -128,7 +125,7 @@ std::vector<std::string> PerCurrencySet(const fs::path& dir,
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     if (entry.is_regular_file(ec) &&
-        IsPerCurrencyFile(Lower(entry.path().filename().string()), ext)) {
+        IsPerCurrencyFile(AsciiLower(entry.path().filename().string()), ext)) {
       paths.push_back(entry.path().string());
     }
   }
@@ -184,13 +181,14 @@ Result<Format> DetectFormat(const std::string& path) {
   if (!fs::is_regular_file(path, ec)) {
     return Fail(ErrorCode::kNotFound, path + ": no such file");
   }
-  const std::string base = Lower(fs::path(path).filename().string());
+  const std::string base = AsciiLower(fs::path(path).filename().string());
   if (base == "sdn.csv") return Format::kOfacLegacyCsv;
   if (base == "cons_prim.csv") return Format::kOfacConsLegacyCsv;
   if (IsSetMember(base)) {
     return Fail(ErrorCode::kInvalidArgument,
-                path + ": part of an OFAC legacy CSV set; import its sdn.csv "
-                       "or cons_prim.csv (or the folder) instead");
+                path +
+                    ": part of an OFAC legacy CSV set; import its sdn.csv "
+                    "or cons_prim.csv (or the folder) instead");
   }
   if (fs::file_size(path, ec) == 0) {
     return Fail(ErrorCode::kParse, path + ": empty file");
@@ -205,10 +203,11 @@ Result<std::vector<SourceSpec>> PlanSources(
     const std::vector<std::string>& paths) {
   std::vector<SourceSpec> specs;
   std::set<std::string> planned;  // canonical paths already in a spec
-  auto add_file = [&](const fs::path& file, bool from_directory) -> Result<void> {
+  auto add_file = [&](const fs::path& file,
+                      bool from_directory) -> Result<void> {
     const std::string canonical = fs::weakly_canonical(file).string();
     if (planned.contains(canonical)) return Ok();
-    const std::string base = Lower(file.filename().string());
+    const std::string base = AsciiLower(file.filename().string());
     if (from_directory && IsSkippedInDirectory(base)) return Ok();
     if (from_directory && IsSetMember(base) && base != "sdn.csv" &&
         base != "cons_prim.csv") {
@@ -249,7 +248,8 @@ Result<std::vector<SourceSpec>> PlanSources(
       }
       std::sort(files.begin(), files.end());
       for (const auto& file : files) {
-        if (auto r = add_file(file, true); !r) return std::unexpected(r.error());
+        if (auto r = add_file(file, true); !r)
+          return std::unexpected(r.error());
       }
     } else if (fs::exists(path, ec)) {
       if (auto r = add_file(path, false); !r) return std::unexpected(r.error());
@@ -304,8 +304,8 @@ Result<ParsedSource> ParseSource(const SourceSpec& spec,
     for (const Party& party : list.parties) {
       if (!seen.insert(party.source_id).second) {
         return Fail(ErrorCode::kParse,
-                    spec.paths[0] + ": duplicate party id '" +
-                        party.source_id + "' in list " + list.code);
+                    spec.paths[0] + ": duplicate party id '" + party.source_id +
+                        "' in list " + list.code);
       }
     }
   }

@@ -4,18 +4,9 @@
 #include <cctype>
 #include <string>
 
+#include "engine/common/strings.h"
+
 namespace clearance::lists {
-namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-}  // namespace
-
 std::string_view PartyTypeName(PartyType type) {
   switch (type) {
     case PartyType::kPerson:
@@ -33,7 +24,7 @@ std::string_view PartyTypeName(PartyType type) {
 }
 
 PartyType ParsePartyType(std::string_view text) {
-  const std::string t = Lower(text);
+  const std::string t = AsciiLower(text);
   if (t == "person" || t == "individual") return PartyType::kPerson;
   if (t == "entity" || t == "organization" || t == "company") {
     return PartyType::kEntity;
@@ -58,7 +49,7 @@ std::string_view AliasStrengthName(AliasStrength strength) {
 }
 
 AliasStrength ParseAliasStrength(std::string_view text) {
-  const std::string t = Lower(text);
+  const std::string t = AsciiLower(text);
   if (t == "primary") return AliasStrength::kPrimary;
   if (t == "formerly" || t == "f.k.a.") return AliasStrength::kFormerly;
   if (t == "weak") return AliasStrength::kWeak;

@@ -77,7 +77,8 @@ struct Identifier {
   // "registration", "imo", "mmsi", "swift_bic", "crypto_address",
   // "aircraft_tail", "email", "website", "phone", "other".
   std::string type;
-  std::string label;     // the publisher's label, e.g. "Digital Currency Address - XBT"
+  std::string
+      label;  // the publisher's label, e.g. "Digital Currency Address - XBT"
   std::string value;     // as published
   std::string country;   // issuing country, ISO alpha-2 when known
   std::string currency;  // crypto: ticker as published ("XBT", "ETH", "USDT")

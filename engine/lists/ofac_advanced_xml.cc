@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/common/strings.h"
 #include "engine/lists/parsers.h"
 #include "engine/lists/xml_reader.h"
 #include "engine/reference/reference.h"
@@ -34,16 +35,6 @@ namespace {
 // ---------------------------------------------------------------------------
 // Small helpers
 
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && static_cast<unsigned char>(text.front()) <= ' ') {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && static_cast<unsigned char>(text.back()) <= ' ') {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 std::string_view Attr(const XmlAttributes& attributes, std::string_view name) {
   for (const auto& [key, value] : attributes) {
     if (key == name) return value;
@@ -52,19 +43,11 @@ std::string_view Attr(const XmlAttributes& attributes, std::string_view name) {
 }
 
 bool ParseInt(std::string_view text, int& out) {
-  text = Trim(text);
+  text = TrimAscii(text);
   if (text.empty()) return false;
   const auto [end, ec] =
       std::from_chars(text.data(), text.data() + text.size(), out);
   return ec == std::errc() && end == text.data() + text.size();
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 void AppendJoined(std::string& out, std::string_view part,
@@ -164,7 +147,7 @@ std::string IsoScript(std::string_view code, std::string_view name) {
   if (code.size() == 4 && code[0] >= 'A' && code[0] <= 'Z') {
     return std::string(code);
   }
-  const std::string lower = Lower(name);
+  const std::string lower = AsciiLower(name);
   static const std::pair<std::string_view, std::string_view> kByName[] = {
       {"latin", "Latn"},    {"cyrillic", "Cyrl"}, {"arabic", "Arab"},
       {"hebrew", "Hebr"},   {"japanese", "Jpan"}, {"korean", "Kore"},
@@ -178,7 +161,7 @@ std::string IsoScript(std::string_view code, std::string_view name) {
 }
 
 std::string NamePartTypeWord(std::string_view ofac) {
-  const std::string lower = Lower(ofac);
+  const std::string lower = AsciiLower(ofac);
   static const std::pair<std::string_view, std::string_view> kWords[] = {
       {"last name", "family"},
       {"first name", "given"},
@@ -199,10 +182,10 @@ std::string NamePartTypeWord(std::string_view ofac) {
 }
 
 PartyType PartyTypeFor(std::string_view sub_type, std::string_view type) {
-  const std::string sub = Lower(sub_type);
+  const std::string sub = AsciiLower(sub_type);
   if (sub == "vessel") return PartyType::kVessel;
   if (sub == "aircraft") return PartyType::kAircraft;
-  const std::string main = Lower(type);
+  const std::string main = AsciiLower(type);
   if (main == "individual") return PartyType::kPerson;
   if (main == "entity" || main == "other entity") return PartyType::kEntity;
   return PartyType::kUnknown;
@@ -212,9 +195,10 @@ PartyType PartyTypeFor(std::string_view sub_type, std::string_view type) {
 // "Vessel Registration Identification", which holds IMO numbers ("IMO
 // 9187629") and, rarely, national registrations.
 std::string DocumentType(std::string_view label, std::string_view value) {
-  const std::string lower = Lower(label);
+  const std::string lower = AsciiLower(label);
   if (lower == "vessel registration identification") {
-    return Lower(Trim(value)).starts_with("imo") ? "imo" : "registration";
+    return AsciiLower(TrimAscii(value)).starts_with("imo") ? "imo"
+                                                           : "registration";
   }
   static const std::unordered_map<std::string_view, std::string_view> kExact = {
       {"legal entity number", "lei"},
@@ -346,7 +330,7 @@ FeatureInfo FeatureInfoFor(std::string_view ofac) {
   if (ofac.starts_with(kCryptoPrefix)) {
     info.kind = FeatureKind::kCrypto;
     info.key = "crypto_address";
-    info.currency = std::string(Trim(ofac.substr(kCryptoPrefix.size())));
+    info.currency = std::string(TrimAscii(ofac.substr(kCryptoPrefix.size())));
     return info;
   }
   struct Known {
@@ -765,7 +749,8 @@ void OfacAdvancedHandler::BindReferenceTables() {
     name_part_words_[id] = NamePartTypeWord(value.text);
   }
   for (const auto& [id, value] : *countries_) {
-    if (!value.code.empty()) country_by_name_[Lower(value.text)] = value.code;
+    if (!value.code.empty())
+      country_by_name_[AsciiLower(value.text)] = value.code;
   }
   for (const auto& [id, value] : reference_sets_["SanctionsProgram"]) {
     program_names_.insert(value.text);
@@ -784,9 +769,9 @@ void OfacAdvancedHandler::BindReferenceTables() {
 
 std::string OfacAdvancedHandler::CountryCodeForName(
     std::string_view name) const {
-  name = Trim(name);
+  name = TrimAscii(name);
   if (name.empty()) return "";
-  if (const auto it = country_by_name_.find(Lower(name));
+  if (const auto it = country_by_name_.find(AsciiLower(name));
       it != country_by_name_.end()) {
     return it->second;
   }
@@ -796,7 +781,7 @@ std::string OfacAdvancedHandler::CountryCodeForName(
 void OfacAdvancedHandler::CountryOf(const RefValue& country,
                                     Address& address) const {
   // OFAC's Country "undetermined" says that the country is unknown.
-  if (Lower(country.text) == "undetermined") return;
+  if (AsciiLower(country.text) == "undetermined") return;
   address.country_name = country.text;
   address.country = !country.code.empty()
                         ? country.code
@@ -804,7 +789,7 @@ void OfacAdvancedHandler::CountryOf(const RefValue& country,
 }
 
 void OfacAdvancedHandler::StartParty(const XmlAttributes& attrs) {
-  const std::string_view fixed_ref = Trim(Attr(attrs, "FixedRef"));
+  const std::string_view fixed_ref = TrimAscii(Attr(attrs, "FixedRef"));
   if (fixed_ref.empty()) {
     Abort("DistinctParty without FixedRef");
     return;
@@ -1042,7 +1027,7 @@ void OfacAdvancedHandler::StartSanctionsMeasure(const XmlAttributes& attrs) {
 void OfacAdvancedHandler::EndSanctionsMeasure() {
   if (measure_type_ == nullptr) return;
   Party& party = document_.parties[entry_party_];
-  const std::string_view comment = Trim(measure_comment_);
+  const std::string_view comment = TrimAscii(measure_comment_);
   if (measure_type_->text == "Program") {
     if (comment.empty()) return;
     std::string program(comment);
@@ -1177,7 +1162,7 @@ void OfacAdvancedHandler::StartElement(std::string_view name,
               Ref(*validities_, "Validity", "IDRegDocument", attrs,
                   "ValidityID", false)) {
         if (validity->text != "Valid")
-          doc_notes_.push_back(Lower(validity->text));
+          doc_notes_.push_back(AsciiLower(validity->text));
       }
       if (!Attr(attrs, "IssuedIn-LocationID").empty()) {
         int id = 0;
@@ -1360,7 +1345,7 @@ void OfacAdvancedHandler::EndElement(std::string_view /*name*/,
   stack_.pop_back();
   if (reference_depth_ >= 0) {
     if (depth == reference_depth_ + 2 && pending_ref_ != nullptr) {
-      pending_ref_->text = std::string(Trim(text));
+      pending_ref_->text = std::string(TrimAscii(text));
       pending_ref_ = nullptr;
     } else if (depth == reference_depth_) {
       reference_depth_ = -1;
@@ -1410,7 +1395,7 @@ void OfacAdvancedHandler::EndElement(std::string_view /*name*/,
       }
       break;
     case Tag::kComment: {
-      const std::string_view comment = Trim(text);
+      const std::string_view comment = TrimAscii(text);
       if (comment.empty()) break;
       if (parent == Tag::kDistinctParty) {
         AppendJoined(party_.remarks, comment, "; ");
@@ -1428,7 +1413,7 @@ void OfacAdvancedHandler::EndElement(std::string_view /*name*/,
     // --- Locations
     case Tag::kValue:
       if (parent == Tag::kLocationPartValue && loc_value_primary_) {
-        const std::string_view value = Trim(text);
+        const std::string_view value = TrimAscii(text);
         if (!value.empty()) loc_parts_.emplace_back(loc_part_type_, value);
       }
       break;
@@ -1438,11 +1423,12 @@ void OfacAdvancedHandler::EndElement(std::string_view /*name*/,
 
     // --- ID documents
     case Tag::kIDRegistrationNo:
-      document_record_.identifier.value = std::string(Trim(text));
+      document_record_.identifier.value = std::string(TrimAscii(text));
       break;
     case Tag::kIssuingAuthority:
-      if (!Trim(text).empty()) {
-        doc_notes_.push_back("issuing authority: " + std::string(Trim(text)));
+      if (!TrimAscii(text).empty()) {
+        doc_notes_.push_back("issuing authority: " +
+                             std::string(TrimAscii(text)));
       }
       break;
     case Tag::kIDRegDocument: {
@@ -1456,7 +1442,7 @@ void OfacAdvancedHandler::EndElement(std::string_view /*name*/,
 
     // --- Parties
     case Tag::kNamePartValue:
-      part_.value = std::string(Trim(text));
+      part_.value = std::string(TrimAscii(text));
       ++local_stats_.name_parts_by_script[part_.script];
       names_.back().parts.push_back(std::move(part_));
       break;
@@ -1465,7 +1451,7 @@ void OfacAdvancedHandler::EndElement(std::string_view /*name*/,
       break;
     case Tag::kVersionDetail:
       if (parent == Tag::kFeatureVersion) {
-        AppendJoined(feature_text_, Trim(text), "; ");
+        AppendJoined(feature_text_, TrimAscii(text), "; ");
       }
       break;
     case Tag::kFeatureVersion:

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/common/strings.h"
 #include "engine/lists/csv_reader.h"
 #include "engine/reference/reference.h"
 #include "engine/text/pattern.h"
@@ -18,17 +19,6 @@ namespace clearance::lists::internal {
 namespace {
 
 using Kind = OfacLabel::Kind;
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text[0]))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() &&
-         std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 bool AllDigits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
@@ -53,10 +43,10 @@ std::string SnakeCase(std::string_view label) {
 // Drops a trailing ":" or " -" (ENHANCED_XML writes feature types as
 // "Secondary sanctions risk:" and "Additional Sanctions Information -").
 std::string_view StripLabelPunctuation(std::string_view label) {
-  label = Trim(label);
+  label = TrimAscii(label);
   while (!label.empty() && (label.back() == ':' || label.back() == '-')) {
     label.remove_suffix(1);
-    label = Trim(label);
+    label = TrimAscii(label);
   }
   return label;
 }
@@ -261,13 +251,13 @@ constexpr std::array<std::string_view, 12> kMonths = {
     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 std::string NormalizeSingleDate(std::string_view text) {
-  text = Trim(text);
+  text = TrimAscii(text);
   std::vector<std::string_view> tokens;
   while (!text.empty()) {
     const size_t space = text.find(' ');
     tokens.push_back(text.substr(0, space));
     if (space == std::string_view::npos) break;
-    text = Trim(text.substr(space + 1));
+    text = TrimAscii(text.substr(space + 1));
   }
   auto month_of = [](std::string_view name) -> std::string {
     for (size_t i = 0; i < kMonths.size(); ++i) {
@@ -311,7 +301,7 @@ std::vector<std::string_view> SplitFacts(std::string_view remarks) {
   std::vector<std::string_view> facts;
   while (!remarks.empty()) {
     const size_t semi = remarks.find(';');
-    const std::string_view fact = Trim(remarks.substr(0, semi));
+    const std::string_view fact = TrimAscii(remarks.substr(0, semi));
     if (!fact.empty()) facts.push_back(fact);
     if (semi == std::string_view::npos) break;
     remarks.remove_prefix(semi + 1);
@@ -320,9 +310,9 @@ std::vector<std::string_view> SplitFacts(std::string_view remarks) {
 }
 
 std::string_view StripStop(std::string_view text) {
-  text = Trim(text);
+  text = TrimAscii(text);
   if (!text.empty() && text.back() == '.') text.remove_suffix(1);
-  return Trim(text);
+  return TrimAscii(text);
 }
 
 // "A123 (Iraq) issued 01 Jan 2010 expires 01 Jan 2020" -> parts.
@@ -331,27 +321,28 @@ Identifier ParseIdentifierValue(std::string type, std::string label,
   Identifier id;
   id.type = std::move(type);
   id.label = std::move(label);
-  value = Trim(value);
+  value = TrimAscii(value);
   const bool takes_country =
       id.type != "phone" && id.type != "website" && id.type != "email";
   if (takes_country) {
     for (std::string_view keyword : {" expires ", " issued "}) {
       const size_t at = value.rfind(keyword);
       if (at == std::string_view::npos) continue;
-      const std::string_view date = Trim(value.substr(at + keyword.size()));
+      const std::string_view date =
+          TrimAscii(value.substr(at + keyword.size()));
       std::string normalized = NormalizeOfacDate(date);
       if (normalized.empty()) normalized = std::string(date);
       (keyword == " expires " ? id.expires : id.issued) = normalized;
-      value = Trim(value.substr(0, at));
+      value = TrimAscii(value.substr(0, at));
     }
     if (!value.empty() && value.back() == ')') {
       const size_t open = value.rfind('(');
       if (open != std::string_view::npos && open > 0) {
         const std::string_view inside =
-            Trim(value.substr(open + 1, value.size() - open - 2));
+            TrimAscii(value.substr(open + 1, value.size() - open - 2));
         id.country = OfacCountryCode(inside);
         if (id.country.empty()) id.note = std::string(inside);
-        value = Trim(value.substr(0, open));
+        value = TrimAscii(value.substr(0, open));
       }
     }
   }
@@ -366,8 +357,9 @@ std::vector<NamePart> PartsFor(PartyType type, std::string_view full,
       const size_t comma = full.find(',');
       if (comma != std::string_view::npos) {
         std::vector<NamePart> parts;
-        parts.push_back({"family", std::string(Trim(full.substr(0, comma)))});
-        const std::string_view given = Trim(full.substr(comma + 1));
+        parts.push_back(
+            {"family", std::string(TrimAscii(full.substr(0, comma)))});
+        const std::string_view given = TrimAscii(full.substr(comma + 1));
         if (!given.empty()) parts.push_back({"given", std::string(given)});
         return parts;
       }
@@ -409,8 +401,8 @@ void AddCountry(std::string_view name, std::vector<std::string>& codes,
 }  // namespace
 
 std::string NormalizeOfacDate(std::string_view text) {
-  text = Trim(text);
-  if (text.starts_with("circa ")) text = Trim(text.substr(6));
+  text = TrimAscii(text);
+  if (text.starts_with("circa ")) text = TrimAscii(text.substr(6));
   if (const size_t to = text.find(" to "); to != std::string_view::npos) {
     const std::string from = NormalizeSingleDate(text.substr(0, to));
     const std::string until = NormalizeSingleDate(text.substr(to + 4));
@@ -425,7 +417,7 @@ std::string NormalizeOfacDate(std::string_view text) {
 }
 
 std::string OfacCountryCode(std::string_view name) {
-  name = Trim(name);
+  name = TrimAscii(name);
   if (name.empty()) return "";
   return reference::CountryCodeFor(name);
 }
@@ -437,8 +429,8 @@ OfacLabel ClassifyOfacLabel(std::string_view label) {
   if (label.starts_with(kCrypto)) {
     out.kind = Kind::kCryptoAddress;
     out.type = "crypto_address";
-    std::string_view currency = Trim(label.substr(kCrypto.size()));
-    if (currency.starts_with("-")) currency = Trim(currency.substr(1));
+    std::string_view currency = TrimAscii(label.substr(kCrypto.size()));
+    if (currency.starts_with("-")) currency = TrimAscii(currency.substr(1));
     out.currency = std::string(currency);
     return out;
   }
@@ -458,12 +450,12 @@ void ApplyOfacRemarks(std::string_view remarks, Party& party) {
   for (size_t i = 0; i < facts.size(); ++i) {
     std::string_view fact = facts[i];
     if (fact.starts_with("alt. ") || fact.starts_with("Alt. ")) {
-      fact = Trim(fact.substr(5));
+      fact = TrimAscii(fact.substr(5));
     }
     if (auto m = patterns.linked_to.FindAll(fact); !m.empty()) {
       // A stop at the very end is OFAC's; ResolveLinkedNames puts it back
       // where it belongs to the name ("S.A.").
-      std::string_view other = Trim(m[0].groups[1]);
+      std::string_view other = TrimAscii(m[0].groups[1]);
       if (i + 1 == facts.size()) other = StripStop(other);
       party.relationships.push_back({"Linked To", "", std::string(other), ""});
       continue;
@@ -474,7 +466,7 @@ void ApplyOfacRemarks(std::string_view remarks, Party& party) {
       const std::string alias_type = kind == 'a'   ? "A.K.A."
                                      : kind == 'f' ? "F.K.A."
                                                    : "N.K.A.";
-      party.names.push_back(MakeName(party.type, Trim(m[0].groups[2]),
+      party.names.push_back(MakeName(party.type, TrimAscii(m[0].groups[2]),
                                      AliasStrength::kWeak, alias_type));
       continue;
     }
@@ -483,7 +475,7 @@ void ApplyOfacRemarks(std::string_view remarks, Party& party) {
       id.type = "crypto_address";
       id.currency = std::string(m[0].groups[1]);
       id.label = "Digital Currency Address - " + id.currency;
-      id.value = std::string(Trim(m[0].groups[2]));
+      id.value = std::string(TrimAscii(m[0].groups[2]));
       party.identifiers.push_back(std::move(id));
       continue;
     }
@@ -492,11 +484,11 @@ void ApplyOfacRemarks(std::string_view remarks, Party& party) {
     bool known = false;
     if (auto m = patterns.labelled.FindAll(fact); !m.empty()) {
       label = m[0].groups[1];
-      value = Trim(m[0].groups[2]);
+      value = TrimAscii(m[0].groups[2]);
       known = true;
     } else if (auto c = patterns.colon.FindAll(fact); !c.empty()) {
       label = c[0].groups[1];
-      value = Trim(c[0].groups[2]);
+      value = TrimAscii(c[0].groups[2]);
     } else {
       continue;  // free text; it stays in `remarks`
     }
@@ -578,17 +570,10 @@ namespace fs = std::filesystem;
 // A field as published: Windows-1252 decoded when not UTF-8, trimmed, and
 // OFAC's "-0-" (empty) mapped to "".
 std::string Clean(const std::string& field) {
-  std::string_view view = Trim(field);
+  std::string_view view = TrimAscii(field);
   if (view == "-0-") return "";
   if (text::IsValidUtf8(view)) return std::string(view);
   return text::Windows1252ToUtf8(view);
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 std::string Where(const CsvReader& reader, const CsvRecord& record) {
@@ -607,7 +592,7 @@ Result<void> CheckFields(const CsvReader& reader, const CsvRecord& record,
 
 Result<std::string> EntityNumber(const CsvReader& reader,
                                  const CsvRecord& record) {
-  std::string id(Trim(record.fields[0]));
+  std::string id(TrimAscii(record.fields[0]));
   if (!AllDigits(id)) {
     return Fail(ErrorCode::kParse,
                 Where(reader, record) + "ent_num '" + id + "' is not a number");
@@ -616,7 +601,7 @@ Result<std::string> EntityNumber(const CsvReader& reader,
 }
 
 PartyType LegacyPartyType(std::string_view sdn_type) {
-  const std::string lower = Lower(sdn_type);
+  const std::string lower = AsciiLower(sdn_type);
   if (lower == "individual") return PartyType::kPerson;
   if (lower == "vessel") return PartyType::kVessel;
   if (lower == "aircraft") return PartyType::kAircraft;
@@ -628,7 +613,7 @@ std::vector<std::string> SplitPrograms(std::string_view field) {
   std::vector<std::string> programs;
   std::string current;
   auto flush = [&] {
-    const std::string_view program = Trim(current);
+    const std::string_view program = TrimAscii(current);
     if (!program.empty() && std::find(programs.begin(), programs.end(),
                                       program) == programs.end()) {
       programs.emplace_back(program);
@@ -660,7 +645,8 @@ Result<void> ForEachRecord(const std::string& path, const ParseOptions& options,
     if (!more) return std::unexpected(more.error());
     if (!*more) break;
     // A lone empty field is a blank line (or the SUB byte's line).
-    if (record.fields.size() == 1 && Trim(record.fields[0]).empty()) continue;
+    if (record.fields.size() == 1 && TrimAscii(record.fields[0]).empty())
+      continue;
     if (auto r = row(**reader, record); !r) return r;
     if (options.progress && ++count % 4096 == 0) {
       options.progress(done_before + (*reader)->input().consumed(), total);
@@ -686,7 +672,7 @@ Result<void> ParseOfacLegacySet(const Paths& paths, const ParseOptions& options,
     std::error_code ec;
     total += static_cast<std::int64_t>(fs::file_size(paths[i], ec));
     if (i == 0) continue;
-    const std::string base = Lower(fs::path(paths[i]).filename().string());
+    const std::string base = AsciiLower(fs::path(paths[i]).filename().string());
     if (base == layout.address_file) {
       address_path = paths[i];
     } else if (base == layout.alias_file) {
@@ -789,7 +775,7 @@ Result<void> ParseOfacLegacySet(const Paths& paths, const ParseOptions& options,
       if (!party) return std::unexpected(party.error());
       cut_remarks.erase((*party)->source_id);
       std::string_view text = record.fields[1];
-      if (Trim(text) == "-0-") return Ok();
+      if (TrimAscii(text) == "-0-") return Ok();
       while (!text.empty() &&
              std::isspace(static_cast<unsigned char>(text.back()))) {
         text.remove_suffix(1);
@@ -811,7 +797,7 @@ Result<void> ParseOfacLegacySet(const Paths& paths, const ParseOptions& options,
       if (auto r = CheckFields(reader, record, 6); !r) return r;
       auto party = find_party(reader, record, "address");
       if (!party) return std::unexpected(party.error());
-      if (!AllDigits(Trim(record.fields[1]))) {
+      if (!AllDigits(TrimAscii(record.fields[1]))) {
         return Fail(ErrorCode::kParse, Where(reader, record) + "Add_num '" +
                                            record.fields[1] +
                                            "' is not a number");
@@ -850,7 +836,7 @@ Result<void> ParseOfacLegacySet(const Paths& paths, const ParseOptions& options,
       if (auto r = CheckFields(reader, record, 5); !r) return r;
       auto party = find_party(reader, record, "alias");
       if (!party) return std::unexpected(party.error());
-      const std::string alt_type = Lower(Clean(record.fields[2]));
+      const std::string alt_type = AsciiLower(Clean(record.fields[2]));
       const std::string alt_name = Clean(record.fields[3]);
       if (alt_name.empty()) {
         return Fail(ErrorCode::kParse,

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/common/strings.h"
 #include "engine/lists/ofac_common.h"
 #include "engine/lists/parsers.h"
 #include "engine/lists/xml_reader.h"
@@ -29,17 +30,6 @@
 
 namespace clearance::lists::internal {
 namespace {
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text[0]))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() &&
-         std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 std::string_view AttributeOf(const XmlAttributes& attributes,
                              std::string_view key) {
@@ -135,7 +125,7 @@ class EnhancedHandler : public XmlHandlerWithReader {
   }
 
   void EndElement(std::string_view name, std::string_view raw) override {
-    const std::string_view text = Trim(raw);
+    const std::string_view text = TrimAscii(raw);
     const std::string_view parent = Parent();
     if (!in_entity_) {
       if (name == "dataAsOf") {
@@ -374,7 +364,7 @@ class EnhancedHandler : public XmlHandlerWithReader {
       case OfacLabel::Kind::kCryptoAddress: {
         Identifier id;
         id.type = label.type;
-        id.label = std::string(Trim(feature_.type));
+        id.label = std::string(TrimAscii(feature_.type));
         id.value = value;
         id.currency = label.currency;
         id.note = feature_.comments;

@@ -14,18 +14,35 @@ namespace clearance::lists::internal {
 
 using Paths = std::vector<std::string>;
 
-Result<void> ParseOfacAdvancedXml(const Paths& paths, const ParseOptions& options, ParsedSource& out);
-Result<void> ParseOfacLegacyCsv(const Paths& paths, const ParseOptions& options, ParsedSource& out);
-Result<void> ParseOfacConsLegacyCsv(const Paths& paths, const ParseOptions& options, ParsedSource& out);
-Result<void> ParseOfacEnhancedXml(const Paths& paths, const ParseOptions& options, ParsedSource& out);
-Result<void> ParseCslCsv(const Paths& paths, const ParseOptions& options, ParsedSource& out);
-Result<void> ParseCslJson(const Paths& paths, const ParseOptions& options, ParsedSource& out);
-Result<void> ParseBisDplText(const Paths& paths, const ParseOptions& options, ParsedSource& out);
-Result<void> ParseUnXml(const Paths& paths, const ParseOptions& options, ParsedSource& out);
-Result<void> ParseDod1260hCsv(const Paths& paths, const ParseOptions& options, ParsedSource& out);
-Result<void> ParseCryptoAddressText(const Paths& paths, const ParseOptions& options, ParsedSource& out);
-Result<void> ParseCryptoAddressJson(const Paths& paths, const ParseOptions& options, ParsedSource& out);
-Result<void> ParseClearanceJson(const Paths& paths, const ParseOptions& options, ParsedSource& out);
+Result<void> ParseOfacAdvancedXml(const Paths& paths,
+                                  const ParseOptions& options,
+                                  ParsedSource& out);
+Result<void> ParseOfacLegacyCsv(const Paths& paths, const ParseOptions& options,
+                                ParsedSource& out);
+Result<void> ParseOfacConsLegacyCsv(const Paths& paths,
+                                    const ParseOptions& options,
+                                    ParsedSource& out);
+Result<void> ParseOfacEnhancedXml(const Paths& paths,
+                                  const ParseOptions& options,
+                                  ParsedSource& out);
+Result<void> ParseCslCsv(const Paths& paths, const ParseOptions& options,
+                         ParsedSource& out);
+Result<void> ParseCslJson(const Paths& paths, const ParseOptions& options,
+                          ParsedSource& out);
+Result<void> ParseBisDplText(const Paths& paths, const ParseOptions& options,
+                             ParsedSource& out);
+Result<void> ParseUnXml(const Paths& paths, const ParseOptions& options,
+                        ParsedSource& out);
+Result<void> ParseDod1260hCsv(const Paths& paths, const ParseOptions& options,
+                              ParsedSource& out);
+Result<void> ParseCryptoAddressText(const Paths& paths,
+                                    const ParseOptions& options,
+                                    ParsedSource& out);
+Result<void> ParseCryptoAddressJson(const Paths& paths,
+                                    const ParseOptions& options,
+                                    ParsedSource& out);
+Result<void> ParseClearanceJson(const Paths& paths, const ParseOptions& options,
+                                ParsedSource& out);
 
 // Parser versions recorded in provenance; bump when output changes.
 inline constexpr char kParserVersion[] = "1";

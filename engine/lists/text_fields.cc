@@ -2,15 +2,11 @@
 
 #include <cctype>
 
+#include "engine/common/strings.h"
 #include "engine/text/script.h"
 
 namespace clearance::lists::internal {
 namespace {
-
-bool IsAsciiSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
-         c == '\v';
-}
 
 bool AllDigits(std::string_view text) {
   for (char c : text) {
@@ -26,12 +22,6 @@ int ToInt(std::string_view digits) {
 }
 
 }  // namespace
-
-std::string_view TrimAscii(std::string_view text) {
-  while (!text.empty() && IsAsciiSpace(text.front())) text.remove_prefix(1);
-  while (!text.empty() && IsAsciiSpace(text.back())) text.remove_suffix(1);
-  return text;
-}
 
 std::string CleanText(std::string_view text) {
   text = TrimAscii(text);

@@ -12,12 +12,12 @@
 #include <vector>
 
 #include "engine/common/error.h"
+#include "engine/common/strings.h"
 #include "engine/lists/csv_reader.h"
 
 namespace clearance::lists::internal {
 
 // Strips ASCII white space (space, tab, CR, LF, FF, VT) at both ends.
-std::string_view TrimAscii(std::string_view text);
 
 // A published value made fit to store: bytes that are not UTF-8 are read as
 // Windows-1252, C1 control characters (U+0080..U+009F, Windows-1252 bytes

@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/common/strings.h"
 #include "engine/lists/parsers.h"
 #include "engine/lists/xml_reader.h"
 #include "engine/reference/reference.h"
@@ -57,22 +58,6 @@ std::string Clean(std::string_view text) {
 }
 
 // Trims only; keeps the line breaks of free text such as COMMENTS1.
-std::string Trim(std::string_view text) {
-  const auto is_space = [](char c) {
-    return std::isspace(static_cast<unsigned char>(c)) != 0;
-  };
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return std::string(text);
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
 std::string Join(const std::vector<std::string>& values, std::string_view sep) {
   std::string out;
   for (const std::string& value : values) {
@@ -91,14 +76,15 @@ void AddUnique(std::vector<std::string>& values, std::string value) {
 }
 
 AliasStrength StrengthOfQuality(std::string_view quality) {
-  const std::string q = Lower(quality);
+  const std::string q = AsciiLower(quality);
   if (q == "low") return AliasStrength::kWeak;
   if (q == "f.k.a.") return AliasStrength::kFormerly;
   return AliasStrength::kStrong;  // "Good", "a.k.a.", or not stated
 }
 
 std::string DocumentType(std::string_view type, std::string_view type2) {
-  const std::string both = Lower(std::string(type) + " " + std::string(type2));
+  const std::string both =
+      AsciiLower(std::string(type) + " " + std::string(type2));
   if (both.find("passport") != std::string::npos ||
       both.find("pasaporte") != std::string::npos ||
       both.find("passeport") != std::string::npos) {
@@ -189,7 +175,7 @@ class UnHandler : public XmlHandlerWithReader {
     } else if (name == "UN_LIST_TYPE") {
       AddUnique(party_.programs, value);
     } else if (name == "COMMENTS1") {
-      party_.remarks = Trim(raw);
+      party_.remarks = TrimAscii(raw);
     } else if (name == "LISTED_ON") {
       if (!value.empty()) party_.attributes.emplace_back("listed_on", value);
     } else if (name == "GENDER") {

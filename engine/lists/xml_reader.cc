@@ -19,7 +19,8 @@ struct XmlCallbacks {
     r->had_child_.push_back(false);
     XmlAttributes attributes;
     for (int i = 0; atts[i] != nullptr; i += 2) {
-      attributes.emplace_back(LocalName(atts[i]), std::string_view(atts[i + 1]));
+      attributes.emplace_back(LocalName(atts[i]),
+                              std::string_view(atts[i + 1]));
     }
     r->handler_->StartElement(LocalName(name), attributes);
   }
@@ -30,8 +31,9 @@ struct XmlCallbacks {
     std::string text = std::move(r->text_stack_.back());
     r->text_stack_.pop_back();
     r->had_child_.pop_back();
-    r->handler_->EndElement(LocalName(name),
-                            had_child ? std::string_view() : std::string_view(text));
+    r->handler_->EndElement(LocalName(name), had_child
+                                                 ? std::string_view()
+                                                 : std::string_view(text));
   }
 
   static void Text(void* data, const XML_Char* s, int len) {
@@ -81,7 +83,8 @@ Result<void> XmlReader::Parse(const std::string& path, XmlHandler& handler,
       break;
     }
     const bool last = *n == 0;
-    if (XML_ParseBuffer(parser, static_cast<int>(*n), last) == XML_STATUS_ERROR) {
+    if (XML_ParseBuffer(parser, static_cast<int>(*n), last) ==
+        XML_STATUS_ERROR) {
       if (!reader.abort_message_.empty()) {
         result = Fail(ErrorCode::kParse, reader.abort_message_);
       } else {

@@ -17,7 +17,8 @@
 
 namespace clearance::lists::internal {
 
-using XmlAttributes = std::vector<std::pair<std::string_view, std::string_view>>;
+using XmlAttributes =
+    std::vector<std::pair<std::string_view, std::string_view>>;
 
 class XmlHandler {
  public:

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "engine/common/embedded.h"
+#include "engine/common/strings.h"
 #include "engine/crypto/sha256.h"
 
 namespace clearance {
@@ -114,13 +115,6 @@ bool AllHex(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
     return std::isxdigit(static_cast<unsigned char>(c)) != 0;
   });
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // --- Content hash ----------------------------------------------------------
@@ -919,13 +913,13 @@ Result<ListVersionInfo> ListStore::ResolveVersion(std::string_view code,
     }
     return Fail(ErrorCode::kInternal, code_text + ": no latest version");
   }
-  const std::string lower = Lower(ref);
+  const std::string lower = AsciiLower(ref);
   std::vector<ListVersionInfo> candidates;
   for (const ListVersionInfo& v : *versions) {
     const bool by_id = AllDigits(ref) && std::to_string(v.id) == ref;
     const bool by_date = !ref.empty() && v.published == ref;
-    const bool by_sha =
-        ref.size() >= 8 && AllHex(ref) && Lower(v.sha256).starts_with(lower);
+    const bool by_sha = ref.size() >= 8 && AllHex(ref) &&
+                        AsciiLower(v.sha256).starts_with(lower);
     if (by_id || by_date || by_sha) candidates.push_back(v);
   }
   if (candidates.size() == 1) return candidates.front();

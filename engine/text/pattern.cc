@@ -20,9 +20,9 @@ Result<Pattern> Pattern::Compile(std::string_view regex,
   options.set_case_sensitive(!case_insensitive);
   auto impl = std::make_shared<const Impl>(regex, options);
   if (!impl->re.ok()) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "invalid regular expression '" + std::string(regex) +
-                    "': " + impl->re.error());
+    return Fail(ErrorCode::kInvalidArgument, "invalid regular expression '" +
+                                                 std::string(regex) +
+                                                 "': " + impl->re.error());
   }
   return Pattern(std::move(impl));
 }

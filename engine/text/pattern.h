@@ -2,9 +2,9 @@
 // This is the one place the engine includes RE2; other modules use Pattern.
 //
 // Usage:
-//   auto p = Pattern::Compile(R"(Digital Currency Address - (\w+) ([0-9A-Za-z]+))");
-//   if (!p) ...p.error()...
-//   for (const auto& m : p->FindAll(text)) use(m.groups[1], m.groups[2]);
+//   auto p = Pattern::Compile(R"(Digital Currency Address - (\w+)
+//   ([0-9A-Za-z]+))"); if (!p) ...p.error()... for (const auto& m :
+//   p->FindAll(text)) use(m.groups[1], m.groups[2]);
 //
 // Thread safety: a compiled Pattern is immutable and may be shared.
 #ifndef CLEARANCE_ENGINE_TEXT_PATTERN_H_
@@ -20,8 +20,8 @@
 namespace clearance::text {
 
 struct PatternMatch {
-  size_t offset = 0;                    // of the whole match in the input
-  std::vector<std::string_view> groups; // [0] is the whole match
+  size_t offset = 0;                     // of the whole match in the input
+  std::vector<std::string_view> groups;  // [0] is the whole match
 };
 
 class Pattern {

@@ -38,8 +38,8 @@ std::string DetectScript(std::string_view utf8) {
     ++counts[script];
   }
   if (counts.empty()) return "Zyyy";
-  const bool has_kana = counts.contains(USCRIPT_HIRAGANA) ||
-                        counts.contains(USCRIPT_KATAKANA);
+  const bool has_kana =
+      counts.contains(USCRIPT_HIRAGANA) || counts.contains(USCRIPT_KATAKANA);
   if (has_kana) return "Jpan";
   UScriptCode best = counts.begin()->first;
   int best_count = 0;

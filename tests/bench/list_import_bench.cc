@@ -37,10 +37,13 @@ struct Case {
 const Case kCases[] = {
     {"OFAC SDN advanced XML (.bz2, 121 MB unpacked)",
      "lists/ofac_sdn_advanced_2025-11-19/sdn_advanced.xml.bz2", 10.0},
-    {"trade.gov CSL CSV (5.8 MB)", "lists/us_csl_2022-04/consolidated.csv", 2.0},
-    {"OFAC SDN legacy CSV set (2021-07)", "lists/ofac_sdn_legacy_csv_2021-07/sdn.csv", 0},
+    {"trade.gov CSL CSV (5.8 MB)", "lists/us_csl_2022-04/consolidated.csv",
+     2.0},
+    {"OFAC SDN legacy CSV set (2021-07)",
+     "lists/ofac_sdn_legacy_csv_2021-07/sdn.csv", 0},
     {"OFAC sdn.csv (2024-05)", "lists/ofac_sdn_csv_2024-05/sdn.csv", 0},
-    {"UN consolidated XML", "lists/un_consolidated_2026-02/UN_consolidated.xml", 0},
+    {"UN consolidated XML", "lists/un_consolidated_2026-02/UN_consolidated.xml",
+     0},
     {"BIS Denied Persons", "lists/bis_dpl_2023-11/dpl.txt", 0},
 };
 
@@ -78,7 +81,8 @@ int ImportOnce(const std::string& path, const std::string& db_path, Run& run) {
     }
     run.parse_s += std::chrono::duration<double>(t1 - t0).count();
     run.store_s += std::chrono::duration<double>(t2 - t1).count();
-    for (const auto& list : parsed->lists) run.parties += static_cast<long>(list.parties.size());
+    for (const auto& list : parsed->lists)
+      run.parties += static_cast<long>(list.parties.size());
   }
   return 0;
 }
@@ -100,11 +104,12 @@ int main(int argc, char** argv) {
     }
   }
   if (!fs::is_directory(data)) {
-    std::printf("shared data not found at %s: nothing to measure (skipped)\n", data.c_str());
+    std::printf("shared data not found at %s: nothing to measure (skipped)\n",
+                data.c_str());
     return 0;
   }
-  std::printf("%-48s %8s %9s %9s %9s %10s %8s\n", "file", "parties", "parse s", "store s",
-              "total s", "peak RSS", "target");
+  std::printf("%-48s %8s %9s %9s %9s %10s %8s\n", "file", "parties", "parse s",
+              "store s", "total s", "peak RSS", "target");
   int failures = 0;
   for (const Case& c : kCases) {
     const std::string path = data + "/" + c.relative;
@@ -133,7 +138,7 @@ int main(int argc, char** argv) {
       const bool got = read(pipe_fd[0], &run, sizeof run) == sizeof run;
       close(pipe_fd[0]);
       int status = 0;
-      struct rusage usage{};
+      struct rusage usage {};
       wait4(pid, &status, 0, &usage);
       fs::remove_all(dir);
       if (!got || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -152,12 +157,17 @@ int main(int argc, char** argv) {
     const double total = median.parse_s + median.store_s;
     char target[32] = "-";
     if (c.target_seconds > 0) {
-      std::snprintf(target, sizeof target, "%s %.0fs", total <= c.target_seconds ? "met" : "MISSED",
+      std::snprintf(target, sizeof target, "%s %.0fs",
+                    total <= c.target_seconds ? "met" : "MISSED",
                     c.target_seconds);
     }
-    std::printf("%-48s %8ld %9.2f %9.2f %9.2f %7ld MB %8s\n", c.label, median.parties,
-                median.parse_s, median.store_s, total, peak_kb / 1024, target);
+    std::printf("%-48s %8ld %9.2f %9.2f %9.2f %7ld MB %8s\n", c.label,
+                median.parties, median.parse_s, median.store_s, total,
+                peak_kb / 1024, target);
   }
-  std::printf("(median of %d runs; fresh database each run; peak RSS = max over runs)\n", runs);
+  std::printf(
+      "(median of %d runs; fresh database each run; peak RSS = max over "
+      "runs)\n",
+      runs);
   return failures == 0 ? 0 : 1;
 }

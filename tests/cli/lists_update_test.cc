@@ -21,32 +21,42 @@ using testing::WriteFile;
 std::string Config(const LocalServer& server, const std::string& un_path) {
   json config = {{"include_defaults", false},
                  {"sources",
-                  {{{"name", "un"}, {"url", server.Url(un_path)}, {"file_name", "UN_consolidated.xml"}},
-                   {{"name", "dpl"}, {"url", server.Url("/dpl.txt")}, {"file_name", "dpl.txt"}}}}};
+                  {{{"name", "un"},
+                    {"url", server.Url(un_path)},
+                    {"file_name", "UN_consolidated.xml"}},
+                   {{"name", "dpl"},
+                    {"url", server.Url("/dpl.txt")},
+                    {"file_name", "dpl.txt"}}}}};
   return config.dump();
 }
 
 class ListsUpdate : public ::testing::Test {
  protected:
   void SetUp() override {
-    un_ = testing::SharedDataFile("lists/un_consolidated_2026-02/UN_consolidated.xml");
+    un_ = testing::SharedDataFile(
+        "lists/un_consolidated_2026-02/UN_consolidated.xml");
     dpl_ = testing::SharedDataFile("lists/bis_dpl_2023-11/dpl.txt");
-    if (un_.empty() || dpl_.empty()) GTEST_SKIP() << "../shared/data lists absent: skipped";
+    if (un_.empty() || dpl_.empty())
+      GTEST_SKIP() << "../shared/data lists absent: skipped";
     server_.http().Get("/UN_consolidated.xml", ServeFile(un_));
     server_.http().Get("/dpl.txt", ServeFile(dpl_));
-    server_.http().Get("/broken.xml", [](const httplib::Request&, httplib::Response& res) {
-      res.status = 503;
-    });
-    server_.http().Get("/garbage.xml", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content("<html>maintenance</html>", "text/html");
-    });
+    server_.http().Get("/broken.xml",
+                       [](const httplib::Request&, httplib::Response& res) {
+                         res.status = 503;
+                       });
+    server_.http().Get(
+        "/garbage.xml", [](const httplib::Request&, httplib::Response& res) {
+          res.set_content("<html>maintenance</html>", "text/html");
+        });
     ASSERT_TRUE(server_.Start());
   }
 
-  int Update(const std::string& un_path, const std::string& extra, std::string* out) {
+  int Update(const std::string& un_path, const std::string& extra,
+             std::string* out) {
     WriteFile(dir_.File("sources.json"), Config(server_, un_path));
-    return RunClearance("lists update --db " + dir_.File("t.db") + " --config " +
-                            dir_.File("sources.json") + " --no-proxy --attempts 2 --json " + extra,
+    return RunClearance("lists update --db " + dir_.File("t.db") +
+                            " --config " + dir_.File("sources.json") +
+                            " --no-proxy --attempts 2 --json " + extra,
                         out);
   }
 
@@ -71,12 +81,16 @@ TEST_F(ListsUpdate, DownloadsAndImportsThenIsANoOpTheSecondTime) {
 
   ASSERT_EQ(Update("/UN_consolidated.xml", "", &out), 0) << out;
   result = json::parse(out);
-  for (const auto& v : result["imported"]) EXPECT_TRUE(v["already_imported"].get<bool>());
+  for (const auto& v : result["imported"])
+    EXPECT_TRUE(v["already_imported"].get<bool>());
 }
 
 TEST_F(ListsUpdate, AFailingServerImportsNothing) {
-  ASSERT_EQ(RunClearance("lists import --db " + dir_.File("t.db") + " " CLEARANCE_SOURCE_DIR
-                         "/data/sample/sample_list.json", nullptr), 0);
+  ASSERT_EQ(
+      RunClearance("lists import --db " + dir_.File("t.db") +
+                       " " CLEARANCE_SOURCE_DIR "/data/sample/sample_list.json",
+                   nullptr),
+      0);
   const std::string before = ReadFile(dir_.File("t.db"));
   std::string out;
   EXPECT_EQ(Update("/broken.xml", "", &out), 5) << out;
@@ -91,8 +105,11 @@ TEST_F(ListsUpdate, AFailingServerImportsNothing) {
 }
 
 TEST_F(ListsUpdate, GarbageFromTheServerIsRejectedAndChangesNothing) {
-  ASSERT_EQ(RunClearance("lists import --db " + dir_.File("t.db") + " " CLEARANCE_SOURCE_DIR
-                         "/data/sample/sample_list.json", nullptr), 0);
+  ASSERT_EQ(
+      RunClearance("lists import --db " + dir_.File("t.db") +
+                       " " CLEARANCE_SOURCE_DIR "/data/sample/sample_list.json",
+                   nullptr),
+      0);
   const std::string before = ReadFile(dir_.File("t.db"));
   std::string out;
   EXPECT_EQ(Update("/garbage.xml", "", &out), 3) << out;

@@ -13,12 +13,20 @@ using clearance::lists::Format;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
-  static const Format kFormats[] = {
-      Format::kOfacAdvancedXml, Format::kOfacLegacyCsv,     Format::kOfacConsLegacyCsv,
-      Format::kOfacEnhancedXml, Format::kCslCsv,            Format::kCslJson,
-      Format::kBisDplText,      Format::kUnXml,             Format::kDod1260hCsv,
-      Format::kCryptoAddressText, Format::kCryptoAddressJson, Format::kClearanceJson};
-  const Format format = kFormats[data[0] % (sizeof kFormats / sizeof kFormats[0])];
+  static const Format kFormats[] = {Format::kOfacAdvancedXml,
+                                    Format::kOfacLegacyCsv,
+                                    Format::kOfacConsLegacyCsv,
+                                    Format::kOfacEnhancedXml,
+                                    Format::kCslCsv,
+                                    Format::kCslJson,
+                                    Format::kBisDplText,
+                                    Format::kUnXml,
+                                    Format::kDod1260hCsv,
+                                    Format::kCryptoAddressText,
+                                    Format::kCryptoAddressJson,
+                                    Format::kClearanceJson};
+  const Format format =
+      kFormats[data[0] % (sizeof kFormats / sizeof kFormats[0])];
   static const std::string dir = [] {
     char tmpl[] = "/tmp/clearance_fuzz_XXXXXX";
     return std::string(mkdtemp(tmpl));
@@ -27,8 +35,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string name = "input.dat";
   if (format == Format::kOfacLegacyCsv) name = "sdn.csv";
   if (format == Format::kOfacConsLegacyCsv) name = "cons_prim.csv";
-  if (format == Format::kCryptoAddressText) name = "sanctioned_addresses_XBT.txt";
-  if (format == Format::kCryptoAddressJson) name = "sanctioned_addresses_ETH.json";
+  if (format == Format::kCryptoAddressText)
+    name = "sanctioned_addresses_XBT.txt";
+  if (format == Format::kCryptoAddressJson)
+    name = "sanctioned_addresses_ETH.json";
   const std::string path = dir + "/" + name;
   if (FILE* f = std::fopen(path.c_str(), "wb")) {
     std::fwrite(data + 1, 1, size - 1, f);
