@@ -13,7 +13,7 @@ PACKAGES=(
   libcurl4-openssl-dev libicu-dev libre2-dev nlohmann-json3-dev
   libboost-graph-dev libsodium-dev libxmlsec1-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
-  clang libclang-rt-14-dev
+  clang-19 libclang-rt-19-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -25,7 +25,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j "$JOBS"
 
 echo "== 3/3 fuzz targets (clang, libFuzzer)"
-CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+CC=clang-19 CXX=clang++-19 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCLEARANCE_FUZZ=ON -DCLEARANCE_TESTS=ON -DCLEARANCE_CUDA=OFF >/dev/null
 cmake --build build-fuzz -j "$JOBS" --target fuzz_all
 ctest --test-dir build-fuzz -L fuzz --output-on-failure
