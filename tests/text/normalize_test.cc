@@ -321,6 +321,103 @@ TEST(PhoneticKey, SharedKeys) {
   EXPECT_EQ(PhoneticKey("1963"), "1963");
 }
 
+// Splits one CSV record (RFC 4180 quoting; GLEIF rows have no embedded
+// newlines).
+std::vector<std::string> CsvFields(const std::string& line) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        fields.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        fields.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields.emplace_back();
+    } else if (c != '\r') {
+      fields.back() += c;
+    }
+  }
+  return fields;
+}
+
+// Share of the active GLEIF ELF abbreviations of the jurisdictions that matter
+// most to us that the shipped legal-form table recognises (the whole
+// abbreviation tagged kLegalForm when given alone as an entity name).
+TEST(LegalForms, GleifCoverage) {
+  const std::string path =
+      testing::SharedDataFile("reference/gleif_elf_codes_1.4.1.csv");
+  if (path.empty()) GTEST_SKIP() << "gleif_elf_codes_1.4.1.csv absent";
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+  const std::vector<std::string> header = CsvFields(line);
+  auto column = [&](const std::string& name) {
+    return static_cast<size_t>(std::find(header.begin(), header.end(), name) -
+                               header.begin());
+  };
+  const size_t country = column("Country Code (ISO 3166-1)");
+  const size_t local = column("Abbreviations Local language");
+  const size_t translit = column("Abbreviations transliterated");
+  const size_t status = column("ELF Status ACTV/INAC");
+  ASSERT_LT(std::max({country, local, translit, status}), header.size());
+  const std::set<std::string> kKey = {"CN", "HK", "SG", "RU", "DE", "GB", "US",
+                                      "FR", "IT", "ES", "NL", "JP", "KR", "AE",
+                                      "TR", "IN", "VN", "MY", "ID"};
+  std::map<std::string, std::set<std::string>> abbreviations;
+  while (std::getline(in, line)) {
+    const std::vector<std::string> f = CsvFields(line);
+    if (f.size() < header.size() || f[status] != "ACTV") continue;
+    if (!kKey.contains(f[country])) continue;
+    for (size_t col : {local, translit}) {
+      std::stringstream parts(f[col]);
+      std::string part;
+      while (std::getline(parts, part, ';')) {
+        while (!part.empty() && part.front() == ' ') part.erase(0, 1);
+        while (!part.empty() && part.back() == ' ') part.pop_back();
+        if (!part.empty()) abbreviations[f[country]].insert(part);
+      }
+    }
+  }
+  size_t total = 0;
+  size_t found = 0;
+  std::string misses;
+  for (const auto& [cc, set] : abbreviations) {
+    size_t cc_found = 0;
+    for (const std::string& a : set) {
+      const NormalizedName n = Normalizer().Normalize(a, NameKind::kEntity);
+      const bool ok =
+          !n.tokens.empty() &&
+          std::all_of(n.tokens.begin(), n.tokens.end(), [](const NameToken& t) {
+            return t.role == TokenRole::kLegalForm;
+          });
+      if (ok) {
+        ++cc_found;
+      } else {
+        misses += "  " + cc + " '" + a + "' -> " + Describe(n) + "\n";
+      }
+    }
+    std::printf("%s: %zu/%zu\n", cc.c_str(), cc_found, set.size());
+    total += set.size();
+    found += cc_found;
+  }
+  const double share = total == 0 ? 0.0 : static_cast<double>(found) / total;
+  std::printf(
+      "GLEIF key-jurisdiction abbreviations recognised: %zu/%zu (%.1f%%)\n"
+      "misses:\n%s",
+      found, total, 100.0 * share, misses.c_str());
+  ASSERT_GT(total, 100u);
+  EXPECT_GE(share, 0.90);
+}
+
 // Manual timing (not an assertion): run with --gtest_also_run_disabled_tests.
 TEST(NameNormalizer, DISABLED_Timing) {
   const NameNormalizer& n = Normalizer();
