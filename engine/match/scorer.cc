@@ -1,0 +1,411 @@
+#include "engine/match/scorer.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdlib>
+
+namespace clearance::match::internal {
+namespace {
+
+// How a token pair matched (index into kHowNames).
+enum How : std::uint8_t {
+  kNone,
+  kExact,
+  kTransliteration,
+  kPhonetic,
+  kJaroWinkler,
+  kAbbreviation,
+  kInitial,
+};
+constexpr std::array<const char*, 7> kHowNames = {
+    "none",         "exact",        "transliteration", "phonetic",
+    "jaro-winkler", "abbreviation", "initial"};
+
+constexpr double kPhoneticSimilarity = 0.90;
+constexpr double kAbbreviationSimilarity = 0.85;
+constexpr double kInitialSimilarity = 0.6;
+// A single-token side passes only on a token this similar (or compact).
+constexpr double kShortNameExact = 0.95;
+constexpr double kShortNameCap = 0.60;
+// Tokens lighter than this are "common" (IDF-weighted; 1 = unique).
+constexpr double kCommonWeight = 0.42;
+constexpr double kCommonOnlyCap = 0.65;
+
+bool HasNonAscii(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c >= 0x80) return true;
+  }
+  return false;
+}
+
+struct PairScore {
+  float sim = 0;
+  How how = kNone;
+};
+
+PairScore TokenSimilarity(const FormView& qf, const PackedToken& q,
+                          const FormView& lf, const PackedToken& l) {
+  std::string_view qk = qf.Key(q);
+  std::string_view lk = lf.Key(l);
+  bool equal = (q.key_id != kNoId && l.key_id != kNoId) ? q.key_id == l.key_id
+                                                        : qk == lk;
+  if (equal) {
+    std::string_view qs = qf.Surface(q), ls = lf.Surface(l);
+    bool translit = (HasNonAscii(qs) || HasNonAscii(ls)) && qs != ls;
+    return {1.0f, translit ? kTransliteration : kExact};
+  }
+  if (qk.empty() || lk.empty()) return {};
+  // Numbers and legal forms match only exactly.
+  if (q.role == kRoleNumber || l.role == kRoleNumber) return {};
+  if ((q.role == kRoleLegalForm) != (l.role == kRoleLegalForm)) return {};
+  bool person = qf.person || lf.person;
+  if (q.role == kRoleInitial || l.role == kRoleInitial || qk.size() == 1 ||
+      lk.size() == 1) {
+    if (person && qk[0] == lk[0]) return {float(kInitialSimilarity), kInitial};
+    return {};
+  }
+  PairScore best;
+  if (q.phonetic_len >= 2 && l.phonetic_len >= 2) {
+    bool same = (q.phonetic_id != kNoId && l.phonetic_id != kNoId)
+                    ? q.phonetic_id == l.phonetic_id
+                    : qf.Phonetic(q) == lf.Phonetic(l);
+    if (same) best = {float(kPhoneticSimilarity), kPhonetic};
+  }
+  // Length bound: Jaro <= (2 + short/long) / 3; JW adds at most 0.4 (1 - J).
+  std::size_t shorter = std::min(qk.size(), lk.size());
+  std::size_t longer = std::max(qk.size(), lk.size());
+  double jaro_bound = (2.0 + double(shorter) / double(longer)) / 3.0;
+  if (jaro_bound + 0.4 * (1 - jaro_bound) >= kJaroWinklerCutoff) {
+    double jw = JaroWinkler(qk, lk);
+    if (jw >= kJaroWinklerCutoff && jw > best.sim) {
+      best = {float(jw), kJaroWinkler};
+    }
+  }
+  if (shorter >= 4 && shorter < longer && best.sim < kAbbreviationSimilarity) {
+    std::string_view s = qk.size() < lk.size() ? qk : lk;
+    std::string_view g = qk.size() < lk.size() ? lk : qk;
+    if (g.substr(0, s.size()) == s) {
+      best = {float(kAbbreviationSimilarity), kAbbreviation};
+    }
+  }
+  return best;
+}
+
+bool Informative(const PackedToken& t) { return t.role != kRoleLegalForm; }
+
+}  // namespace
+
+double JaroWinkler(std::string_view a, std::string_view b) {
+  constexpr std::size_t kMax = 64;
+  if (a.size() > kMax) a = a.substr(0, kMax);
+  if (b.size() > kMax) b = b.substr(0, kMax);
+  if (a.empty() || b.empty()) return a.empty() && b.empty() ? 1.0 : 0.0;
+  if (a == b) return 1.0;
+  const int la = int(a.size());
+  const int lb = int(b.size());
+  const int window = std::max(0, std::max(la, lb) / 2 - 1);
+  bool am[kMax] = {};
+  bool bm[kMax] = {};
+  int matches = 0;
+  for (int i = 0; i < la; ++i) {
+    int lo = std::max(0, i - window);
+    int hi = std::min(lb - 1, i + window);
+    for (int j = lo; j <= hi; ++j) {
+      if (!bm[j] && a[i] == b[j]) {
+        am[i] = bm[j] = true;
+        ++matches;
+        break;
+      }
+    }
+  }
+  if (matches == 0) return 0.0;
+  int transpositions = 0;
+  for (int i = 0, j = 0; i < la; ++i) {
+    if (!am[i]) continue;
+    while (!bm[j]) ++j;
+    if (a[i] != b[j]) ++transpositions;
+    ++j;
+  }
+  double m = matches;
+  double jaro = (m / la + m / lb + (m - transpositions / 2.0) / m) / 3.0;
+  int prefix = 0;
+  while (prefix < 4 && prefix < la && prefix < lb && a[prefix] == b[prefix]) {
+    ++prefix;
+  }
+  return jaro + prefix * 0.1 * (1.0 - jaro);
+}
+
+double LevenshteinRatio(std::string_view a, std::string_view b) {
+  constexpr std::size_t kMax = 128;
+  if (a.size() > kMax) a = a.substr(0, kMax);
+  if (b.size() > kMax) b = b.substr(0, kMax);
+  if (a.empty() && b.empty()) return 1.0;
+  if (a.empty() || b.empty()) return 0.0;
+  std::array<std::uint16_t, kMax + 1> row;
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = std::uint16_t(j);
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::uint16_t diag = row[0];
+    row[0] = std::uint16_t(i);
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::uint16_t up = row[j];
+      std::uint16_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      row[j] = std::min<std::uint16_t>({std::uint16_t(up + 1),
+                                        std::uint16_t(row[j - 1] + 1),
+                                        std::uint16_t(diag + cost)});
+      diag = up;
+    }
+  }
+  double longer = double(std::max(a.size(), b.size()));
+  return 1.0 - double(row[b.size()]) / longer;
+}
+
+double ScoreForms(const FormView& query, const FormView& listed,
+                  Explanation* explanation) {
+  const std::size_t n = std::min(query.count, kMaxTokens);
+  const std::size_t m = std::min(listed.count, kMaxTokens);
+  if (n == 0 || m == 0) return 0.0;
+
+  std::array<PairScore, kMaxTokens * kMaxTokens> sims;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < m; ++j) {
+      sims[i * kMaxTokens + j] =
+          TokenSimilarity(query, query.tokens[i], listed, listed.tokens[j]);
+    }
+  }
+  // Greedy one-to-one alignment by best similarity, heavier listed token
+  // first on ties.
+  std::array<std::int8_t, kMaxTokens> q_to_l;
+  std::array<bool, kMaxTokens> l_used{};
+  q_to_l.fill(-1);
+  for (std::size_t round = 0; round < std::min(n, m); ++round) {
+    double best = 0;
+    int bi = -1, bj = -1;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (q_to_l[i] >= 0) continue;
+      for (std::size_t j = 0; j < m; ++j) {
+        if (l_used[j]) continue;
+        const PairScore& p = sims[i * kMaxTokens + j];
+        if (p.how == kNone) continue;
+        double key = p.sim + 1e-3 * listed.tokens[j].weight;
+        if (key > best) {
+          best = key;
+          bi = int(i);
+          bj = int(j);
+        }
+      }
+    }
+    if (bi < 0) break;
+    q_to_l[bi] = std::int8_t(bj);
+    l_used[bj] = true;
+  }
+
+  double matched = 0, total = 0;
+  int q_informative = 0, l_informative = 0;
+  double best_informative_sim = 0;
+  double max_matched_weight = 0;
+  bool unmatched_informative = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const PackedToken& q = query.tokens[i];
+    if (Informative(q)) ++q_informative;
+    if (q_to_l[i] >= 0) {
+      const PackedToken& l = listed.tokens[q_to_l[i]];
+      const PairScore& p = sims[i * kMaxTokens + q_to_l[i]];
+      double w = l.weight;
+      matched += p.sim * 2 * w;
+      total += 2 * w;
+      if (Informative(l)) {
+        best_informative_sim = std::max(best_informative_sim, double(p.sim));
+        max_matched_weight = std::max(max_matched_weight, w);
+      }
+    } else {
+      total += kUnmatchedQueryFactor * q.weight;
+      if (Informative(q)) unmatched_informative = true;
+    }
+  }
+  for (std::size_t j = 0; j < m; ++j) {
+    const PackedToken& l = listed.tokens[j];
+    if (Informative(l)) ++l_informative;
+    if (!l_used[j]) {
+      total += kUnmatchedListedFactor * l.weight;
+      if (Informative(l)) unmatched_informative = true;
+    }
+  }
+  double token_score = total > 0 ? matched / total : 0.0;
+  bool short_name = q_informative <= 1 || l_informative <= 1;
+  // A long single token (>= 8 letters) may differ by transliteration.
+  if (short_name && best_informative_sim < kShortNameExact &&
+      !(best_informative_sim >= kPhoneticSimilarity &&
+        std::min(query.compact.size(), listed.compact.size()) >= 8)) {
+    token_score = std::min(token_score, kShortNameCap);
+  }
+  if (unmatched_informative && max_matched_weight < kCommonWeight) {
+    token_score = std::min(token_score, kCommonOnlyCap);
+  }
+
+  // Compact comparison for segmentation differences.
+  double compact_score = 0;
+  if (query.compact.size() >= 4 && listed.compact.size() >= 4 &&
+      token_score < 1.0) {
+    std::size_t shorter = std::min(query.compact.size(), listed.compact.size());
+    std::size_t longer = std::max(query.compact.size(), listed.compact.size());
+    // 1 - 2 * (1 - ratio) can only beat token_score when lengths are close.
+    double bound = 1.0 - 2.0 * (double(longer - shorter) / double(longer));
+    if (bound > token_score) {
+      double ratio = LevenshteinRatio(query.compact, listed.compact);
+      compact_score = std::max(0.0, 1.0 - 2.0 * (1.0 - ratio));
+      if (short_name && ratio < kShortNameExact) {
+        compact_score = std::min(compact_score, kShortNameCap);
+      }
+    }
+  }
+  double score = std::max(token_score, compact_score);
+  if (explanation != nullptr) {
+    explanation->aligned.clear();
+    explanation->unmatched_query.clear();
+    explanation->unmatched_listed.clear();
+    explanation->name_score = score;
+    if (compact_score > token_score) {
+      explanation->aligned.push_back(
+          {std::string(query.compact), std::string(listed.compact),
+           LevenshteinRatio(query.compact, listed.compact), 1.0, "compact"});
+    } else {
+      for (std::size_t i = 0; i < n; ++i) {
+        const PackedToken& q = query.tokens[i];
+        if (q_to_l[i] < 0) {
+          explanation->unmatched_query.emplace_back(query.Surface(q));
+          continue;
+        }
+        const PackedToken& l = listed.tokens[q_to_l[i]];
+        const PairScore& p = sims[i * kMaxTokens + q_to_l[i]];
+        TokenAlignment a;
+        a.query_token = std::string(query.Surface(q));
+        a.listed_token = std::string(listed.Surface(l));
+        a.similarity = p.sim;
+        a.weight = l.weight;
+        a.how = kHowNames[p.how];
+        explanation->aligned.push_back(std::move(a));
+      }
+      for (std::size_t j = 0; j < m; ++j) {
+        if (!l_used[j]) {
+          explanation->unmatched_listed.emplace_back(
+              listed.Surface(listed.tokens[j]));
+        }
+      }
+    }
+  }
+  return score;
+}
+
+bool ParseYearRange(std::string_view date, std::uint16_t* from,
+                    std::uint16_t* to) {
+  auto year_at = [&](std::size_t pos, std::uint16_t* out) {
+    if (pos + 4 > date.size()) return false;
+    int y = 0;
+    for (std::size_t i = pos; i < pos + 4; ++i) {
+      if (date[i] < '0' || date[i] > '9') return false;
+      y = y * 10 + (date[i] - '0');
+    }
+    if (y < 1000) return false;
+    *out = std::uint16_t(y);
+    return true;
+  };
+  std::size_t start = 0;
+  while (start < date.size() && (date[start] < '0' || date[start] > '9')) {
+    ++start;
+  }
+  if (!year_at(start, from)) return false;
+  *to = *from;
+  std::size_t slash = date.find('/', start);
+  if (slash != std::string_view::npos) {
+    std::uint16_t end = 0;
+    if (year_at(slash + 1, &end) && end >= *from) *to = end;
+  }
+  return true;
+}
+
+double SecondaryAdjustments(const NameQuery& query, const PartyFacts& party,
+                            lists::AliasStrength strength,
+                            Explanation* explanation) {
+  double sum = 0;
+  auto add = [&](std::string reason, double value) {
+    sum += value;
+    if (explanation != nullptr) {
+      explanation->adjustments.emplace_back(std::move(reason), value);
+    }
+  };
+  using lists::PartyType;
+  auto is_person = [](PartyType t) { return t == PartyType::kPerson; };
+  if (query.type != PartyType::kUnknown && party.type != PartyType::kUnknown &&
+      is_person(query.type) != is_person(party.type)) {
+    add(std::string("type differs (") +
+            std::string(lists::PartyTypeName(query.type)) + " vs " +
+            std::string(lists::PartyTypeName(party.type)) + ")",
+        -0.10);
+  }
+  std::uint16_t qy_from = 0, qy_to = 0;
+  if (!query.dob.empty() && party.dob_count > 0 &&
+      ParseYearRange(query.dob, &qy_from, &qy_to)) {
+    int best_distance = 1 << 20;
+    for (std::size_t i = 0; i < party.dob_count; ++i) {
+      int from = party.dob_years[i].from;
+      int to = party.dob_years[i].to;
+      int distance = 0;
+      if (qy_to < from) distance = from - qy_to;
+      if (qy_from > to) distance = qy_from - to;
+      best_distance = std::min(best_distance, distance);
+    }
+    if (best_distance == 0) {
+      add("year of birth matches", +0.03);
+    } else if (best_distance > 1) {
+      add("year of birth differs by " + std::to_string(best_distance) +
+              " years",
+          -0.15);
+    }
+  }
+  if (query.country.size() == 2 && !party.countries.empty()) {
+    char cc[2] = {char(std::toupper((unsigned char)query.country[0])),
+                  char(std::toupper((unsigned char)query.country[1]))};
+    bool found = false;
+    for (std::size_t i = 0; i + 1 < party.countries.size(); i += 2) {
+      if (party.countries[i] == cc[0] && party.countries[i + 1] == cc[1]) {
+        found = true;
+      }
+    }
+    if (found) {
+      add("country matches", +0.02);
+    } else {
+      add("country differs", -0.05);
+    }
+  }
+  if (strength == lists::AliasStrength::kWeak) add("weak alias", -0.05);
+  if (strength == lists::AliasStrength::kFormerly) {
+    add("formerly known as", -0.02);
+  }
+  return sum;
+}
+
+double Calibrate(double raw) {
+  // (raw, calibrated) knots; linear in between, clamped to [0, 1]. Tuned on
+  // the yente candidate benchmark (docs/matching.md): raw 0.80 is where
+  // typo'd true matches still sit and random names no longer do.
+  static constexpr std::array<std::pair<double, double>, 5> kKnots = {{
+      {0.00, 0.00},
+      {0.50, 0.40},
+      {0.78, 0.80},
+      {0.90, 0.92},
+      {1.00, 1.00},
+  }};
+  if (raw <= kKnots.front().first) return 0.0;
+  if (raw >= kKnots.back().first) return 1.0;
+  for (std::size_t i = 1; i < kKnots.size(); ++i) {
+    if (raw <= kKnots[i].first) {
+      auto [x0, y0] = kKnots[i - 1];
+      auto [x1, y1] = kKnots[i];
+      return y0 + (raw - x0) * (y1 - y0) / (x1 - x0);
+    }
+  }
+  return 1.0;
+}
+
+}  // namespace clearance::match::internal
