@@ -44,7 +44,9 @@ struct IdentifierGuess {
   std::string type;
   // For crypto: the chain family, e.g. "BTC" (base58/bech32), "ETH" (EVM hex,
   // also USDT/USDC on Ethereum, BSC, ARB, ETC), "TRX", "LTC", "BCH", "XMR",
-  // "ZEC", "DASH", "XRP", "SOL", "XVG", "BSV", "BTG".
+  // "ZEC", "DASH", "XRP", "SOL", "XVG", "BSV", "BTG", "BNB" (Binance Chain
+  // bnb1...), "DOGE". Several when the format is shared: a 1.../3... address
+  // gives {"BTC", "BCH", "BSV"}, a D... address {"XVG", "DOGE"}.
   std::vector<std::string> chains;
   std::string canonical;  // the comparison form
   // True only when the format carries a checksum and it held. False for a

@@ -6,12 +6,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "engine/crypto/sha256.h"
+#include "engine/lists/lists.h"
 #include "tests/test_support.h"
 
 namespace clearance::match {
@@ -277,6 +279,33 @@ TEST(RecognizeIdentifier, BicDocumentsAndText) {
   EXPECT_EQ(RecognizeIdentifier("\xff\xfe\x01").type, "unknown");
 }
 
+// Deterministic pseudo-random bytes and near-miss addresses: no crash, and
+// every answer has a type.
+TEST(RecognizeIdentifier, ArbitraryInputIsSafe) {
+  std::uint32_t state = 12345;
+  auto next = [&state] {
+    state = state * 1103515245u + 12345u;
+    return state >> 16;
+  };
+  const std::string alphabets[] = {std::string(kBase58), std::string(kBech32),
+                                   "0123456789abcdefABCDEFx",
+                                   "\x80\xff\x00 -./"};
+  for (int i = 0; i < 20000; ++i) {
+    const std::string& alphabet = alphabets[i % 4];
+    std::string s = (i % 3 == 0) ? "bc1" : (i % 3 == 1 ? "0x" : "");
+    const size_t length = next() % 120;
+    for (size_t j = 0; j < length; ++j) {
+      s += alphabet[next() % alphabet.size()];
+    }
+    const IdentifierGuess g = RecognizeIdentifier(s);
+    EXPECT_FALSE(g.type.empty());
+    for (const char* type :
+         {"crypto_address", "lei", "imo", "passport", "other"}) {
+      CanonicalIdentifier(type, "", s);
+    }
+  }
+}
+
 TEST(CanonicalIdentifier, RulesPerType) {
   EXPECT_EQ(CanonicalIdentifier("crypto_address", "ETH",
                                 " 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"),
@@ -394,6 +423,149 @@ TEST(RealData, BraveIntlAddressesFitTheirCurrency) {
   //  - XBT TUC...: a Tron address (version 0x41, checksum holds) that OFAC
   //    published under XBT.
   EXPECT_EQ(exceptions.size(), 2u);
+}
+
+// The thomasgregg mirror publishes the same OFAC addresses lower-cased. For
+// case-insensitive formats (EVM hex, bech32, CashAddr) the canonical forms
+// agree with brave-intl's original case; for base58 they must not: a
+// lower-cased base58 string is a different (usually invalid) address.
+TEST(RealData, LowerCasedMirrorMatchesOnlyCaseInsensitiveFormats) {
+  const std::string mirror = testing::SharedDataFile(
+      "lists/crypto/thomasgregg_2026-08/sanctioned-addresses.json");
+  const std::string dir = testing::SharedDataDir();
+  if (mirror.empty() || !std::filesystem::exists(dir + "/" + kBraveDir)) {
+    GTEST_SKIP() << "crypto address mirrors absent";
+  }
+  std::map<std::string, std::string> original_by_lower;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(dir + "/" + kBraveDir)) {
+    if (entry.path().extension() != ".txt") continue;
+    for (const std::string& address : ReadLines(entry.path().string())) {
+      std::string lower = address;
+      for (char& c : lower) c = static_cast<char>(std::tolower(c));
+      original_by_lower[lower] = address;
+    }
+  }
+  const auto json =
+      nlohmann::json::parse(testing::ReadFile(mirror), nullptr, false);
+  ASSERT_FALSE(json.is_discarded());
+  int in_both = 0, equal = 0, distinct = 0, no_case = 0, only_mirror = 0;
+  for (const auto& [lower, info] : json["addresses"].items()) {
+    const auto it = original_by_lower.find(lower);
+    if (it == original_by_lower.end()) {
+      ++only_mirror;
+      continue;
+    }
+    ++in_both;
+    const std::string& original = it->second;
+    const IdentifierGuess g = RecognizeIdentifier(original);
+    std::string lowered_original = original;
+    for (char& c : lowered_original) c = static_cast<char>(std::tolower(c));
+    const bool case_insensitive = g.canonical == lowered_original;
+    const std::string a = CanonicalIdentifier("crypto_address", "", original);
+    const std::string b = CanonicalIdentifier("crypto_address", "", lower);
+    if (case_insensitive) {
+      EXPECT_EQ(a, b) << original;
+      ++equal;
+    } else if (original == lowered_original) {
+      ++no_case;  // nothing to lower-case (the 64-hex "XMR" entry)
+    } else {
+      EXPECT_NE(a, b) << original << " " << g.note;
+      ++distinct;
+    }
+  }
+  std::cout << in_both << " addresses in both mirrors: " << equal
+            << " compare equal (EVM/bech32/CashAddr), " << distinct
+            << " do not (base58), " << no_case << " have no letters to case; "
+            << only_mirror << " only in the newer mirror\n";
+  EXPECT_EQ(in_both, 745);
+  EXPECT_EQ(equal, 226);
+  EXPECT_EQ(distinct, 518);
+  EXPECT_EQ(no_case, 1);
+}
+
+// LEIs and USCCs as OFAC publishes them in the SDN advanced XML.
+TEST(RealData, SdnLeiAndUsccCheckDigits) {
+  const std::string path = testing::SharedDataFile(
+      "lists/ofac_sdn_advanced_2025-11-19/sdn_advanced.xml.bz2");
+  if (path.empty()) GTEST_SKIP() << "SDN advanced XML absent";
+  const auto parsed =
+      lists::ParseSource({lists::Format::kOfacAdvancedXml, {path}});
+  ASSERT_TRUE(parsed.has_value());
+  int leis = 0, valid_leis = 0, usccs = 0, valid_usccs = 0;
+  std::set<std::string> distinct_usccs;
+  for (const auto& list : parsed->lists) {
+    for (const auto& party : list.parties) {
+      for (const auto& id : party.identifiers) {
+        if (id.type == "lei") {
+          ++leis;
+          const IdentifierGuess g = RecognizeIdentifier(id.value);
+          if (IsValidLei(id.value)) {
+            ++valid_leis;
+            EXPECT_EQ(g.type, "lei") << id.value;
+          } else {
+            std::cout << "LEI fails: " << party.source_id << " '" << id.value
+                      << "' -> " << g.type << " " << g.note << "\n";
+          }
+        } else if (id.type == "uscc") {
+          ++usccs;
+          distinct_usccs.insert(id.value);
+          const IdentifierGuess g = RecognizeIdentifier(id.value);
+          if (IsValidUscc(id.value)) {
+            ++valid_usccs;
+            EXPECT_EQ(g.type, "uscc") << id.value;
+          } else {
+            std::cout << "USCC fails: " << party.source_id << " '" << id.value
+                      << "' -> " << g.type << " " << g.note << "\n";
+          }
+        }
+      }
+    }
+  }
+  std::cout << valid_leis << "/" << leis << " LEIs and " << valid_usccs << "/"
+            << usccs << " USCCs (" << distinct_usccs.size()
+            << " distinct) pass their check digits\n";
+  EXPECT_EQ(leis, 172);
+  // The 10 failures, investigated (2025-11-19 file):
+  //  - 6 are 9-digit Netherlands numbers (parties 23257, 23443, 24666-24669)
+  //    that OFAC files under its "Legal Entity Number" document type: not
+  //    ISO 17442 LEIs at all.
+  //  - 3 are 19 characters (parties 51679, 51683, 51832): one character
+  //    dropped from a Russian-LOU LEI; inserting one character gives exactly
+  //    one valid 2534... LEI each (e.g. 25300F1C0J3H75V5935 ->
+  //    253400F1C0J3H75V5935).
+  //  - 1 is 20 characters with wrong check digits (party 54194,
+  //    836800L3VBP3FOFDTP68, expected 26): a typo in the published value.
+  EXPECT_EQ(valid_leis, 162);
+  EXPECT_EQ(usccs, 245);
+  EXPECT_EQ(valid_usccs, 245);
+}
+
+// Not a timed assertion: prints a rough per-call cost.
+TEST(RealData, RecognitionCostIsMicroseconds) {
+  const std::vector<std::string> values = {
+      "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+      "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+      "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+      "TAYhjpL8pPs8T84FSM329nffQpc6jD8GBM",
+      "5493001KJTIIGC8Y1R12",
+      "914403001922038216",
+      "IMO 9176187",
+      "AB1234567",
+      "Hello World"};
+  constexpr int kRounds = 2000;
+  size_t sink = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (int r = 0; r < kRounds; ++r) {
+    for (const auto& v : values)
+      sink += RecognizeIdentifier(v).canonical.size();
+  }
+  const double us = std::chrono::duration<double, std::micro>(
+                        std::chrono::steady_clock::now() - start)
+                        .count() /
+                    (kRounds * values.size());
+  std::cout << "RecognizeIdentifier: " << us << " us per call (mixed inputs)\n";
+  EXPECT_GT(sink, 0u);
 }
 
 }  // namespace
