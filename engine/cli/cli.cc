@@ -21,6 +21,7 @@ namespace {
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
   for (auto& c : ListsCommands()) all.push_back(std::move(c));
+  for (auto& c : ScreenCommands()) all.push_back(std::move(c));
   return all;
 }
 

@@ -19,6 +19,8 @@ struct Command {
 
 // Commands of each family, registered by RunCli.
 std::vector<Command> ListsCommands();
+// `screen name|id|names` and `match pairs` (screen_commands.cc).
+std::vector<Command> ScreenCommands();
 
 // Runs the program; returns the process exit code.
 int RunCli(int argc, char** argv);
