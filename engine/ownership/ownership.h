@@ -4,8 +4,8 @@
 // docs/ownership.md.
 //
 //   OwnershipGraph graph = OwnershipGraph::Build(entities, holdings).value();
-//   ShareResult r = graph.AggregateListedShare("acct:ACME-SG", {"OFAC-SDN"}, "2026-03-01");
-//   if (r.share >= 50) ...   r.paths explain every contribution
+//   ShareResult r = graph.AggregateListedShare("acct:ACME-SG", {"OFAC-SDN"},
+//   "2026-03-01"); if (r.share >= 50) ...   r.paths explain every contribution
 //
 // Entity ids are strings namespaced by origin: "OFAC-SDN:12345" (a listed
 // party: list code + the publisher's id), "LEI:5493001KJTIIGC8Y1R12" (GLEIF),
@@ -42,8 +42,10 @@ struct Holding {
   std::string owned;
   std::optional<double> percent;  // nullopt = unknown (never treated as 0)
   HoldingKind kind = HoldingKind::kShares;
-  std::string source;      // "provider", "gleif-rr", "bods", "OFAC-SDN relationship", ...
-  std::string record_ref;  // where it came from: "owners.csv line 12", "RR 5493...", ...
+  std::string
+      source;  // "provider", "gleif-rr", "bods", "OFAC-SDN relationship", ...
+  std::string record_ref;  // where it came from: "owners.csv line 12", "RR
+                           // 5493...", ...
   std::string valid_from;  // ISO date, "" = always
   std::string valid_to;    // ISO date inclusive, "" = open
 };
@@ -79,7 +81,7 @@ struct ShareResult {
   // semantics: an entity >= 50% owned counts as blocked itself and its
   // holdings count in full up the chain; different owners' shares add up.
   double share = 0;
-  bool blocked = false;              // listed itself, or share >= 50
+  bool blocked = false;  // listed itself, or share >= 50
   bool listed_directly = false;
   std::vector<OwnershipPath> paths;  // every contribution
   // Listed parties with control but no ownership (reported, not counted).
@@ -91,15 +93,24 @@ struct ShareResult {
   std::vector<std::string> cycles;
   // Owners' declared shares of one entity summing past 100% (data error).
   std::vector<std::string> warnings;
+  // Upper bound: the same computation with every unknown percentage taken
+  // as 100 (capped at 100), and whether the entity would then be blocked.
+  // Red flag 29: a listed owner with an unknown percentage must be resolved.
+  double share_upper_bound = 0;
+  bool blocked_upper_bound = false;
+  // `paths` holds at most kMaxPaths chains (largest contributions first);
+  // true when more existed. `share` is always exact.
+  bool paths_truncated = false;
+  static constexpr std::size_t kMaxPaths = 20;
 };
 
 struct ParentChain {
   std::vector<std::string> chain;  // subject first, ultimate parent last
   std::vector<double> percents;
-  std::string ultimate_parent;     // chain.back()
-  std::string hq_country;          // of the ultimate parent
-  bool cycle = false;              // the chain ran into a cycle (stopped)
-  bool ambiguous = false;          // no single majority owner at some level
+  std::string ultimate_parent;  // chain.back()
+  std::string hq_country;       // of the ultimate parent
+  bool cycle = false;           // the chain ran into a cycle (stopped)
+  bool ambiguous = false;       // no single majority owner at some level
 };
 
 class OwnershipGraph {
@@ -115,12 +126,16 @@ class OwnershipGraph {
 
   // Aggregate share of `entity` held by parties on any of `lists`, with
   // holdings and listings in force on `as_of` (ISO date).
-  Result<ShareResult> AggregateListedShare(std::string_view entity,
-                                           const std::vector<std::string>& lists,
-                                           std::string_view as_of) const;
+  Result<ShareResult> AggregateListedShare(
+      std::string_view entity, const std::vector<std::string>& lists,
+      std::string_view as_of) const;
 
-  // The same for every entity at once (the scan); only entities with a
-  // share > 0, a listed controller or an unknown percentage are returned.
+  // The same for every entity at once (the scan); only entities that are
+  // blocked, or have a share > 0, a blocked controller or an unknown
+  // percentage held by a (possibly) blocked owner are returned, in the
+  // order the entities were given to Build(). Uses two threads. The
+  // computed state is cached for (lists, as_of) and kept up to date by
+  // Apply*(), so a repeated scan skips the propagation.
   std::vector<ShareResult> ScanAll(const std::vector<std::string>& lists,
                                    std::string_view as_of) const;
 
@@ -129,16 +144,27 @@ class OwnershipGraph {
   Result<ParentChain> UltimateParent(std::string_view entity,
                                      std::string_view as_of) const;
 
-  // Incremental updates: recompute only what the change affects. Return the
-  // ids of entities whose ScanAll result may have changed.
-  Result<std::vector<std::string>> ApplyListing(std::string_view entity, Listing listing);
+  // Incremental updates: recompute only what the change affects (the
+  // entities reachable downstream of the change). Return the ids of entities
+  // whose ScanAll result may have changed, for any lists and date.
+  // ApplyListing: kNotFound for an unknown entity, kInvalidArgument for bad
+  // dates. ApplyHolding: the same checks as Build(); a holding with the
+  // same owner, owned, kind and record_ref replaces the earlier one.
+  // Pointers returned by OwnersOf() are invalidated.
+  Result<std::vector<std::string>> ApplyListing(std::string_view entity,
+                                                Listing listing);
   Result<std::vector<std::string>> ApplyHolding(Holding holding);
+
+  // Data warnings found by Build()/ApplyHolding(): owned entities whose
+  // owners' known shares sum past 100% on some date.
+  const std::vector<std::string>& BuildWarnings() const;
 
   std::size_t entity_count() const;
   std::size_t holding_count() const;
   const Entity* FindEntity(std::string_view id) const;
   // Direct owners of `entity` (holdings in force on `as_of`).
-  std::vector<const Holding*> OwnersOf(std::string_view entity, std::string_view as_of) const;
+  std::vector<const Holding*> OwnersOf(std::string_view entity,
+                                       std::string_view as_of) const;
 
  private:
   OwnershipGraph();
@@ -152,7 +178,8 @@ class OwnershipGraph {
 struct AffiliatesRuleConfig {
   std::string after_suspension = "active";
 };
-std::string AffiliatesRuleStatus(std::string_view as_of, const AffiliatesRuleConfig& config);
+std::string AffiliatesRuleStatus(std::string_view as_of,
+                                 const AffiliatesRuleConfig& config);
 
 }  // namespace clearance::ownership
 
