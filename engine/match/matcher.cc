@@ -19,6 +19,9 @@ using internal::NameIndex;
 using internal::PackedName;
 using internal::ScoreForms;
 
+// Candidates ranked below this fraction of the best are not scored.
+constexpr float kRankFloor = 0.5f;
+
 struct Matcher::Impl {
   std::unique_ptr<text::NameNormalizer> normalizer;
   NameIndex index;
@@ -297,7 +300,12 @@ std::vector<Hit> Matcher::ScreenName(const NameQuery& query) const {
   std::vector<Scored> scored;
   // The largest positive adjustment: lets hopeless candidates stop early.
   constexpr double kMaxBonus = 0.05;
+  // Candidates far behind the best one in key agreement cannot pass: the
+  // best candidate shares most keys with the query, these share little.
+  const float rank_floor =
+      candidates.empty() ? 0.0f : candidates[0].rank * kRankFloor;
   for (const internal::Candidate& c : candidates) {
+    if (c.rank < rank_floor) break;
     Scored s;
     s.name = c.name;
     double raw = BestFormPair(ix, pq, c.name, &s.qform, &s.lform);

@@ -459,12 +459,23 @@ NameIndex NameIndex::Build(const std::vector<Input>& inputs,
   for (std::size_t i = 0; i < ix.names_.size(); ++i) {
     ix.names_[i].norm = std::sqrt(std::max(name_mass[i], 1e-3f));
   }
+  // Shortest names first in every posting list, so that a capped list keeps
+  // the names a query of common words is most likely to mean.
+  for (const KeyRec& kr : ix.keys_) {
+    auto begin = ix.postings_.begin() + kr.post_begin;
+    std::sort(begin, begin + kr.post_count,
+              [&](std::uint32_t a, std::uint32_t c) {
+                float na = ix.names_[a].norm, nc = ix.names_[c].norm;
+                return na < nc || (na == nc && a < c);
+              });
+  }
   std::sort(ix.ids_.begin(), ix.ids_.end(),
             [&](const IdRec& a, const IdRec& c) {
               return ix.Str(a.canonical_off, a.canonical_len) <
                      ix.Str(c.canonical_off, c.canonical_len);
             });
   ix.pool_.shrink_to_fit();
+  ix.FillDerived();
   return ix;
 }
 
@@ -551,7 +562,8 @@ void NameIndex::Candidates(const PackedName& query,
   thread_local std::vector<std::uint32_t> touched;
   thread_local std::vector<std::pair<std::uint32_t, float>> qkeys;
   if (acc.size() < names_.size()) acc.resize(names_.size(), 0.0f);
-  touched.clear();
+  if (touched.size() < kMaxVisited) touched.resize(kMaxVisited);
+  std::size_t touched_count = 0;
   qkeys.clear();
   for (std::size_t f = 0; f < query.forms.size(); ++f) {
     FormView v = query.Form(f);
@@ -562,8 +574,10 @@ void NameIndex::Candidates(const PackedName& query,
       if (t.phonetic_id != kNoId) qkeys.emplace_back(t.phonetic_id, legal);
     }
     ForEachGram(v.compact, [&](std::string_view g) {
-      std::uint32_t k = FindKey('g', g);
-      if (k != kNoId) qkeys.emplace_back(k, 1.0f);
+      std::uint32_t k = FindGram(g);
+      if (k != kNoId && keys_[k].post_count <= kMaxGramPostings) {
+        qkeys.emplace_back(k, 1.0f);
+      }
     });
   }
   std::sort(qkeys.begin(), qkeys.end());
@@ -575,33 +589,97 @@ void NameIndex::Candidates(const PackedName& query,
   std::sort(qkeys.begin(), qkeys.end(), [&](const auto& a, const auto& c) {
     return keys_[a.first].post_count < keys_[c.first].post_count;
   });
-  std::size_t spent = 0;
+  std::size_t spent = 0, token_spent = 0;
   for (const auto& [k, factor] : qkeys) {
     const KeyRec& kr = keys_[k];
-    if (spent > 0 && spent + kr.post_count > kPostingBudget) continue;
-    spent += kr.post_count;
+    // The rarest key always counts (capped, for queries of only very common
+    // words); later keys only while the budget lasts.
+    // The query's own token and phonetic keys always count (long lists cut
+    // at kTokenPostingCap: postings are stored shortest name first); other
+    // keys, rarest first, while kPostingBudget lasts.
+    std::uint32_t count = kr.post_count;
+    const bool token_key = pool_[kr.str_off] != 'g';
+    if (token_key) {
+      count = std::min<std::uint32_t>(count, kTokenPostingCap);
+    } else if (spent + count > kPostingBudget) {
+      continue;
+    }
+    if (token_spent + spent + count > kMaxVisited) continue;
+    if (token_key) {
+      token_spent += count;
+    } else {
+      spent += count;
+    }
     float w = kr.weight * KindFactor(pool_[kr.str_off]) * factor;
     const std::uint32_t* p = postings_.data() + kr.post_begin;
-    for (std::uint32_t i = 0; i < kr.post_count; ++i) {
+    for (std::uint32_t i = 0; i < count; ++i) {
       float& a = acc[p[i]];
-      if (a == 0.0f) touched.push_back(p[i]);
+      if (a == 0.0f) touched[touched_count++] = p[i];
       a += w;
     }
   }
-  out->reserve(touched.size());
-  for (std::uint32_t n : touched) {
-    out->push_back({n, acc[n] / names_[n].norm});
-    acc[n] = 0.0f;
-  }
+  // Keep the best kMaxCandidates in a heap whose front is the worst kept.
   auto by_rank = [](const Candidate& a, const Candidate& c) {
     return a.rank > c.rank || (a.rank == c.rank && a.name < c.name);
   };
-  if (out->size() > kMaxCandidates) {
-    std::nth_element(out->begin(), out->begin() + kMaxCandidates, out->end(),
-                     by_rank);
-    out->resize(kMaxCandidates);
+  out->reserve(kMaxCandidates);
+  for (std::size_t t = 0; t < touched_count; ++t) {
+    std::uint32_t n = touched[t];
+    Candidate c{n, acc[n] * inv_norm_[n]};
+    acc[n] = 0.0f;
+    if (out->size() < kMaxCandidates) {
+      out->push_back(c);
+      if (out->size() == kMaxCandidates) {
+        std::make_heap(out->begin(), out->end(), by_rank);
+      }
+    } else if (by_rank(c, out->front())) {
+      std::pop_heap(out->begin(), out->end(), by_rank);
+      out->back() = c;
+      std::push_heap(out->begin(), out->end(), by_rank);
+    }
   }
   std::sort(out->begin(), out->end(), by_rank);
+}
+
+namespace {
+// Index of a 3-gram of [a-z0-9] in a dense table, or -1.
+int GramSlot(std::string_view g) {
+  if (g.size() != 3) return -1;
+  int slot = 0;
+  for (char c : g) {
+    int v;
+    if (c >= 'a' && c <= 'z') {
+      v = c - 'a';
+    } else if (c >= '0' && c <= '9') {
+      v = 26 + (c - '0');
+    } else {
+      return -1;
+    }
+    slot = slot * 36 + v;
+  }
+  return slot;
+}
+constexpr int kGramSlots = 36 * 36 * 36;
+}  // namespace
+
+void NameIndex::FillDerived() {
+  inv_norm_.resize(names_.size());
+  for (std::size_t i = 0; i < names_.size(); ++i) {
+    inv_norm_[i] = 1.0f / names_[i].norm;
+  }
+  gram_keys_.assign(kGramSlots, kNoId);
+  for (std::uint32_t k = 0; k < keys_.size(); ++k) {
+    std::string_view s = Str(keys_[k].str_off, keys_[k].str_len);
+    if (s[0] != 'g') continue;
+    int slot = GramSlot(s.substr(1));
+    if (slot >= 0) gram_keys_[std::size_t(slot)] = k;
+  }
+}
+
+std::uint32_t NameIndex::FindGram(std::string_view gram) const {
+  int slot = GramSlot(gram);
+  if (slot >= 0 && !gram_keys_.empty()) return gram_keys_[std::size_t(slot)];
+  return FindKey('g', gram);
 }
 
 FormView NameIndex::Form(std::uint32_t form) const {
@@ -650,7 +728,9 @@ std::size_t NameIndex::memory_bytes() const {
          tokens_.capacity() * sizeof(PackedToken) +
          keys_.capacity() * sizeof(KeyRec) +
          postings_.capacity() * sizeof(std::uint32_t) +
-         dobs_.capacity() * sizeof(dobs_[0]) + ids_.capacity() * sizeof(IdRec);
+         dobs_.capacity() * sizeof(dobs_[0]) + ids_.capacity() * sizeof(IdRec) +
+         inv_norm_.capacity() * sizeof(float) +
+         gram_keys_.capacity() * sizeof(std::uint32_t);
 }
 
 Result<void> NameIndex::Save(const std::string& path, std::uint64_t key) const {
@@ -775,8 +855,10 @@ Result<NameIndex> NameIndex::Load(const std::string& path, std::uint64_t key) {
          in_pool(r.canonical_off, r.canonical_len) &&
          in_pool(r.type_off, r.type_len) && in_pool(r.value_off, r.value_len);
   }
-  if (!ok)
+  if (!ok) {
     return Fail(ErrorCode::kIntegrity, path + ": inconsistent index cache");
+  }
+  ix.FillDerived();
   return ix;
 }
 

@@ -36,10 +36,15 @@
 
 namespace clearance::match::internal {
 
-inline constexpr std::size_t kMaxCandidates = 64;
-inline constexpr std::size_t kPostingBudget = 40000;
+inline constexpr std::size_t kMaxCandidates = 24;
+inline constexpr std::size_t kPostingBudget = 4000;
+// Postings visited for one query token key at most, and in all.
+inline constexpr std::uint32_t kTokenPostingCap = 3000;
+inline constexpr std::size_t kMaxVisited = 16000;
+// 3-grams in more names than this do not select candidates.
+inline constexpr std::uint32_t kMaxGramPostings = 1000;
 // Bump when the layout or the meaning of any field changes.
-inline constexpr std::uint32_t kIndexFormatVersion = 1;
+inline constexpr std::uint32_t kIndexFormatVersion = 3;
 
 struct ListRec {
   std::int64_t version_id = 0;
@@ -157,6 +162,10 @@ class NameIndex {
  private:
   // Dictionary lookup: index into keys_ or kNoId.
   std::uint32_t FindKey(char kind, std::string_view key) const;
+  // FindKey('g', gram) through the dense 3-gram table.
+  std::uint32_t FindGram(std::string_view gram) const;
+  // Arrays derived from the stored ones after Build() or Load().
+  void FillDerived();
 
   std::string pool_;
   std::vector<ListRec> lists_;
@@ -168,7 +177,9 @@ class NameIndex {
   std::vector<std::uint32_t> postings_;
   std::vector<YearRange> dobs_;
   std::vector<IdRec> ids_;
-  float max_idf_ = 1.0f;  // IDF of a key seen once (weight 1)
+  float max_idf_ = 1.0f;         // IDF of a key seen once (weight 1)
+  std::vector<float> inv_norm_;  // 1 / names_[i].norm, dense for ranking
+  std::vector<std::uint32_t> gram_keys_;  // [a-z0-9]^3 -> key id
 };
 
 }  // namespace clearance::match::internal

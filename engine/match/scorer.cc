@@ -24,7 +24,13 @@ constexpr std::array<const char*, 7> kHowNames = {
 
 constexpr double kPhoneticSimilarity = 0.90;
 constexpr double kAbbreviationSimilarity = 0.85;
-constexpr double kInitialSimilarity = 0.6;
+constexpr double kInitialSimilarity = 0.8;
+constexpr double kPhoneticMinJaroWinkler = 0.85;
+constexpr double kPhoneticMinJaroWinklerLong = 0.80;  // both >= 6 letters
+constexpr double kJaroWinklerStretch = 2.5;
+constexpr double kShortTokenCutoff = 0.92;
+constexpr double kLongTokenStretch = 1.25;
+constexpr double kLongTokenGuard = 0.85;
 // A single-token side passes only on a token this similar (or compact).
 constexpr double kShortNameExact = 0.95;
 constexpr double kShortNameCap = 0.60;
@@ -66,21 +72,33 @@ PairScore TokenSimilarity(const FormView& qf, const PackedToken& q,
     return {};
   }
   PairScore best;
-  if (q.phonetic_len >= 2 && l.phonetic_len >= 2) {
-    bool same = (q.phonetic_id != kNoId && l.phonetic_id != kNoId)
-                    ? q.phonetic_id == l.phonetic_id
-                    : qf.Phonetic(q) == lf.Phonetic(l);
-    if (same) best = {float(kPhoneticSimilarity), kPhonetic};
-  }
   // Length bound: Jaro <= (2 + short/long) / 3; JW adds at most 0.4 (1 - J).
   std::size_t shorter = std::min(qk.size(), lk.size());
   std::size_t longer = std::max(qk.size(), lk.size());
   double jaro_bound = (2.0 + double(shorter) / double(longer)) / 3.0;
-  if (jaro_bound + 0.4 * (1 - jaro_bound) >= kJaroWinklerCutoff) {
-    double jw = JaroWinkler(qk, lk);
-    if (jw >= kJaroWinklerCutoff && jw > best.sim) {
-      best = {float(jw), kJaroWinkler};
-    }
+  double jw = 0;
+  if (jaro_bound + 0.4 * (1 - jaro_bound) >= kPhoneticMinJaroWinklerLong) {
+    jw = JaroWinkler(qk, lk);
+  }
+  // Short tokens (Chinese syllables, "lam"/"liam") need a closer spelling.
+  if (jw >= (shorter <= 4 ? kShortTokenCutoff : kJaroWinklerCutoff)) {
+    // Stretch: JW is generous (0.88 for "samuel"/"sam"); one typo in a
+    // long token stays near 0.9, different short names fall well below.
+    // Long tokens keep more of their JW: three edits in 16 letters are a
+    // transliteration ("technopromexport"/"tekhnopromeksport"), not chance.
+    double stretch = shorter >= 10 ? kLongTokenStretch : kJaroWinklerStretch;
+    best = {float(1.0 - stretch * (1.0 - jw)), kJaroWinkler};
+  }
+  // The phonetic skeleton alone is too coarse ("mafalda"/"movalled"): it
+  // counts only when the spelling is close too.
+  const double phonetic_min =
+      shorter >= 6 ? kPhoneticMinJaroWinklerLong : kPhoneticMinJaroWinkler;
+  if (jw >= phonetic_min && q.phonetic_len >= 2 && l.phonetic_len >= 2 &&
+      best.sim < kPhoneticSimilarity) {
+    bool same = (q.phonetic_id != kNoId && l.phonetic_id != kNoId)
+                    ? q.phonetic_id == l.phonetic_id
+                    : qf.Phonetic(q) == lf.Phonetic(l);
+    if (same) best = {float(kPhoneticSimilarity), kPhonetic};
   }
   if (shorter >= 4 && shorter < longer && best.sim < kAbbreviationSimilarity) {
     std::string_view s = qk.size() < lk.size() ? qk : lk;
@@ -227,7 +245,9 @@ double ScoreForms(const FormView& query, const FormView& listed,
     const PackedToken& l = listed.tokens[j];
     if (Informative(l)) ++l_informative;
     if (!l_used[j]) {
-      total += kUnmatchedListedFactor * l.weight;
+      total += (listed.person ? kUnmatchedListedFactor
+                              : kUnmatchedListedEntityFactor) *
+               l.weight;
       if (Informative(l)) unmatched_informative = true;
     }
   }
@@ -235,8 +255,8 @@ double ScoreForms(const FormView& query, const FormView& listed,
   bool short_name = q_informative <= 1 || l_informative <= 1;
   // A long single token (>= 8 letters) may differ by transliteration.
   if (short_name && best_informative_sim < kShortNameExact &&
-      !(best_informative_sim >= kPhoneticSimilarity &&
-        std::min(query.compact.size(), listed.compact.size()) >= 8)) {
+      !(best_informative_sim >= kLongTokenGuard &&
+        std::min(query.compact.size(), listed.compact.size()) >= 10)) {
     token_score = std::min(token_score, kShortNameCap);
   }
   if (unmatched_informative && max_matched_weight < kCommonWeight) {
@@ -251,6 +271,20 @@ double ScoreForms(const FormView& query, const FormView& listed,
     std::size_t longer = std::max(query.compact.size(), listed.compact.size());
     // 1 - 2 * (1 - ratio) can only beat token_score when lengths are close.
     double bound = 1.0 - 2.0 * (double(longer - shorter) / double(longer));
+    if (bound > token_score) {
+      // Letter-count difference / 2 is a lower bound of the edit distance.
+      std::array<std::int16_t, 37> counts{};
+      auto slot = [](char c) {
+        if (c >= 'a' && c <= 'z') return c - 'a';
+        if (c >= '0' && c <= '9') return 26 + (c - '0');
+        return 36;
+      };
+      for (char c : query.compact) ++counts[slot(c)];
+      for (char c : listed.compact) --counts[slot(c)];
+      int diff = 0;
+      for (auto v : counts) diff += std::abs(v);
+      bound = 1.0 - 2.0 * (double((diff + 1) / 2) / double(longer));
+    }
     if (bound > token_score) {
       double ratio = LevenshteinRatio(query.compact, listed.compact);
       compact_score = std::max(0.0, 1.0 - 2.0 * (1.0 - ratio));
@@ -391,9 +425,9 @@ double Calibrate(double raw) {
   // typo'd true matches still sit and random names no longer do.
   static constexpr std::array<std::pair<double, double>, 5> kKnots = {{
       {0.00, 0.00},
-      {0.50, 0.40},
-      {0.78, 0.80},
-      {0.90, 0.92},
+      {0.50, 0.30},
+      {0.88, 0.80},
+      {0.95, 0.92},
       {1.00, 1.00},
   }};
   if (raw <= kKnots.front().first) return 0.0;

@@ -12,7 +12,8 @@
 //      (at most kMaxTokens tokens a side).
 //   3. Weighted Dice agreement: sum(sim * 2w) over aligned pairs divided by
 //      the same plus the weights of unmatched tokens (query tokens at
-//      kUnmatchedQueryFactor, listed tokens at kUnmatchedListedFactor). w is
+//      kUnmatchedQueryFactor, listed tokens at kUnmatchedListedFactor, or
+//      kUnmatchedListedEntityFactor for non-person names). w is
 //      the rarity (IDF) of the listed token; legal forms weigh x0.1.
 //   4. The compact keys (tokens joined without spaces) are also compared
 //      (Levenshtein ratio) for segmentation differences ("AbdulRahman" vs
@@ -90,7 +91,9 @@ struct FormView {
 
 // Tunables (documented in docs/matching.md once the evaluation lands).
 inline constexpr double kUnmatchedQueryFactor = 1.0;
-inline constexpr double kUnmatchedListedFactor = 0.5;
+inline constexpr double kUnmatchedListedFactor = 0.7;
+// Company names carry descriptive words (city, industry) that queries omit.
+inline constexpr double kUnmatchedListedEntityFactor = 0.5;
 inline constexpr double kJaroWinklerCutoff = 0.88;
 
 // Jaro-Winkler similarity of two ASCII strings (prefix scale 0.1, at most 4
