@@ -535,8 +535,9 @@ class Describer {
     vars_[lambda.text] = noun;
     PlainCondition body = Condition(lambda.kids[0]);
     vars_.erase(lambda.text);
-    const std::string head = (e.text == "any" ? "at least one " : "every ") +
-                             noun + " of " + Noun(e.kids[0]);
+    const std::string head =
+        (e.text == "any" ? "at least one " : "every ") + noun +
+        (noun == "element" ? " of " + Noun(e.kids[0]) : "");
     if (body.children.empty()) return Leaf(head + " has: " + body.text);
     body.text = head + " for which " + body.text + " hold";
     return body;
@@ -616,8 +617,15 @@ class Describer {
     }
     if (path.rfind("config.", 0) == 0) return ConfigPhrase(path.substr(7));
     if (path.rfind("ownership.aggregate[", 0) == 0) {
-      std::string family = path.substr(20, path.size() - 21);
-      return "the aggregate share (%) held by " + family + "-listed parties";
+      const std::string family = path.substr(20, path.size() - 21);
+      static const std::map<std::string, std::string> kHolders = {
+          {"OFAC", "blocked persons (OFAC SDNs)"},
+          {"BIS-EL", "Entity List parties"},
+          {"BIS-MEU", "Military End-User List parties"},
+          {"BIS-744.8", "15 CFR 744.8 SDN parties"}};
+      auto it = kHolders.find(family);
+      return "the aggregate share (%) held by " +
+             (it != kHolders.end() ? it->second : family + " parties");
     }
     const size_t dot = path.find('.');
     auto var = vars_.find(path.substr(0, dot));
@@ -697,8 +705,7 @@ class Describer {
       if (f == "sum") body = Noun(e.kids[1].kids[0]);
       vars_.erase(e.kids[1].text);
       if (f == "count") {
-        return "the number of " + noun + "s of " + Noun(e.kids[0]) +
-               " for which " + body;
+        return "the number of " + noun + "s for which " + body;
       }
       return "the sum of " + body + " over " + Noun(e.kids[0]);
     }
