@@ -21,6 +21,8 @@ struct Command {
 std::vector<Command> ListsCommands();
 // `screen name|id|names` and `match pairs` (screen_commands.cc).
 std::vector<Command> ScreenCommands();
+// `ownership import|explain|scan` (ownership_commands.cc).
+std::vector<Command> OwnershipCommands();
 
 // Runs the program; returns the process exit code.
 int RunCli(int argc, char** argv);
