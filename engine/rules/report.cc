@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <set>
@@ -939,6 +940,18 @@ Model BuildModel(const RuleSet& rules, const ReportOptions& options) {
     for (const RuleTest& t : rule.tests) m.tests[i].push_back({&t, nullptr});
     if (InForce(rule, options.as_of)) ++m.in_force;
   }
+  // Known families in the order regulations.md presents them, others after.
+  auto rank = [](const std::string& file) {
+    size_t i = 0;
+    for (; i < std::size(kFamilies); ++i) {
+      if (kFamilies[i].file == file) break;
+    }
+    return i;
+  };
+  std::stable_sort(m.files.begin(), m.files.end(),
+                   [&](const std::string& a, const std::string& b) {
+                     return rank(a) < rank(b);
+                   });
   for (const TestResult& r : rules.test_results()) {
     if (r.rule_index < m.tests.size() &&
         r.test_index < m.tests[r.rule_index].size()) {
@@ -1009,6 +1022,7 @@ main { max-width: 1100px; margin: 0 auto; padding: 24px 32px 64px; }
 h1 { font-size: 26px; margin: 0 0 4px; }
 h2 { font-size: 21px; border-bottom: 2px solid var(--accent); padding-bottom: 4px; margin-top: 40px; }
 h3 { font-size: 17px; margin: 0 0 6px; }
+h3 code { font-size: 15px; }
 a { color: var(--accent); text-decoration: none; }
 code, .expr { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
 .subtitle { color: var(--muted); margin: 0 0 16px; }
@@ -1017,7 +1031,7 @@ th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vert
 th { background: var(--soft); font-weight: 600; }
 .meta th { width: 170px; }
 .rule { border: 1px solid var(--line); border-left: 5px solid var(--accent); border-radius: 4px;
-        padding: 12px 16px; margin: 16px 0; break-inside: avoid-page; }
+        padding: 12px 16px; margin: 16px 0; }
 .rule.off { border-left-color: #8c959f; }
 .badge { display: inline-block; border: 1px solid var(--line); border-radius: 10px; padding: 0 8px;
          font-size: 12px; margin-right: 4px; white-space: nowrap; }
@@ -1045,7 +1059,9 @@ th { background: var(--soft); font-weight: 600; }
   body { font-size: 10.5pt; }
   main { max-width: none; padding: 0; }
   .family { break-before: page; page-break-before: always; }
-  .rule { break-inside: avoid; page-break-inside: avoid; }
+  .rule { break-inside: auto; page-break-inside: auto; }
+  .rule h3, .rule > p { break-after: avoid; page-break-after: avoid; }
+  tr, .cond li, .expr { break-inside: avoid; page-break-inside: avoid; }
   a { color: inherit; }
   th, .expr, .note { background: none !important; }
   .badge { background: none !important; }
