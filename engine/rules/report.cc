@@ -1044,6 +1044,7 @@ th { background: var(--soft); font-weight: 600; }
 .notinforce { background: #eaeef2; }
 .unc { background: #fbefff; border-color: #8250df; }
 .pass { color: #1a7f37; font-weight: 600; }
+td.nw { white-space: nowrap; }
 .fail { color: #cf222e; font-weight: 600; }
 .cond ul { margin: 2px 0; padding-left: 22px; }
 .cond > ul { padding-left: 18px; }
@@ -1193,8 +1194,8 @@ std::string RenderHtml(const Model& m) {
           out << " <span class=\"small\">(config "
               << Escape(t.test->config.dump()) << ")</span>";
         }
-        out << "</td><td>" << FormatDate(t.test->as_of) << "</td><td>"
-            << AppliesToName(t.test->applies_to) << "</td><td>"
+        out << "</td><td class=\"nw\">" << FormatDate(t.test->as_of)
+            << "</td><td>" << AppliesToName(t.test->applies_to) << "</td><td>"
             << ExpectText(t.test->expect) << "</td>";
         if (t.result) {
           out << "<td>" << ExpectText(t.result->actual) << "</td><td class=\""
