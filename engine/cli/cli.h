@@ -23,6 +23,8 @@ std::vector<Command> ListsCommands();
 std::vector<Command> ScreenCommands();
 // `ownership import|explain|scan` (ownership_commands.cc).
 std::vector<Command> OwnershipCommands();
+// `rules check|eval` (rules_commands.cc) and `rules report` (rules_report.cc).
+std::vector<Command> RulesCommands();
 
 // Runs the program; returns the process exit code.
 int RunCli(int argc, char** argv);
