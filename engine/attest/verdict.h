@@ -1,0 +1,52 @@
+// The GPU verdicts that workload approval consumes (engine/screening turns
+// them into `attestation.*` facts for the rules). Produced by the model
+// verdict (model_verdict.h), the NVIDIA attestation verifier (nvidia.h) and
+// the location verdict (location.h).
+#ifndef CLEARANCE_ENGINE_ATTEST_VERDICT_H_
+#define CLEARANCE_ENGINE_ATTEST_VERDICT_H_
+
+#include <string>
+#include <vector>
+
+namespace clearance::attest {
+
+// One check and its result, in the order performed, e.g.
+// {"certificate chain verifies to the pinned NVIDIA root", true, ""}.
+struct Check {
+  std::string name;
+  bool passed = false;
+  std::string detail;  // why it failed, or what was found
+};
+
+struct ModelVerdict {
+  // "attested": hardware evidence (a verified NVIDIA attestation report)
+  // identifies the product; "measured": benchmarks only; "unverified".
+  std::string level = "unverified";
+  std::string claimed_model;   // e.g. "H100 SXM5 80GB"
+  std::string identified_model;  // best catalog match, "" if none
+  bool matches_claim = false;
+  std::string eccn;            // of the identified model, e.g. "3A090.a"
+  double tpp = 0;              // of the identified model
+  std::vector<Check> checks;
+  std::string reason;          // one sentence: why this verdict
+};
+
+struct LocationVerdict {
+  bool claim_consistent = false;        // claimed data center inside the feasible region
+  bool excludes_restricted = false;     // no restricted country can host the GPU
+  std::vector<std::string> possible_countries;  // ISO alpha-2, feasible region
+  std::vector<std::string> possible_restricted; // of those, D:5/Macau/embargoed
+  double feasible_radius_km = 0;        // of the tightest landmark disk
+  std::vector<Check> checks;
+  std::string reason;
+};
+
+// Everything workload approval needs about the GPU host.
+struct GpuVerdict {
+  ModelVerdict model;
+  LocationVerdict location;
+};
+
+}  // namespace clearance::attest
+
+#endif  // CLEARANCE_ENGINE_ATTEST_VERDICT_H_
