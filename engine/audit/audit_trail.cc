@@ -1,1 +1,509 @@
-// Placeholder until the audit trail lands.
+#include "engine/audit/audit_trail.h"
+
+#include <array>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "engine/crypto/sha256.h"
+#include "engine/store/audit_store.h"
+
+namespace clearance::audit {
+namespace {
+
+using store::AuditRow;
+using store::AuditStore;
+
+constexpr std::string_view kHashDomain = "clearance-audit-v1";
+
+// Most records one group commit takes (bounds one transaction's size and
+// the latency of the callers that wait for it).
+constexpr std::size_t kMaxGroupRecords = 1024;
+
+bool IsDecision(RecordKind kind) { return kind == RecordKind::kDecision; }
+
+std::string MakeId(RecordKind kind, std::int64_t seq) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%c-%06lld", IsDecision(kind) ? 'D' : 'A',
+                static_cast<long long>(seq));
+  return buf;
+}
+
+void HashField(crypto::Sha256& h, std::string_view field) {
+  std::array<char, 8> len;
+  std::uint64_t n = field.size();
+  for (int i = 7; i >= 0; --i) {
+    len[static_cast<std::size_t>(i)] = static_cast<char>(n & 0xff);
+    n >>= 8;
+  }
+  h.Update(std::string_view(len.data(), len.size()));
+  h.Update(field);
+}
+
+AuditRow ToRow(const AuditRecord& r) {
+  AuditRow row;
+  row.seq = r.seq;
+  row.id = r.id;
+  row.kind = std::string(RecordKindName(r.kind));
+  row.created_at = r.created_at;
+  row.actor = r.actor;
+  row.subject = r.subject;
+  row.refers_to = r.refers_to;
+  row.outcome = r.outcome;
+  row.reason = r.reason;
+  row.input_json = r.input_json;
+  row.output_json = r.output_json;
+  row.prev_hash = r.prev_hash;
+  row.record_hash = r.record_hash;
+  return row;
+}
+
+// REQUIRES: row.kind is a known kind name (checked by the caller).
+AuditRecord FromRow(AuditRow row) {
+  AuditRecord r;
+  r.seq = row.seq;
+  r.id = std::move(row.id);
+  r.kind = RecordKindFromName(row.kind).value_or(RecordKind::kDecision);
+  r.created_at = std::move(row.created_at);
+  r.actor = std::move(row.actor);
+  r.subject = std::move(row.subject);
+  r.refers_to = std::move(row.refers_to);
+  r.outcome = std::move(row.outcome);
+  r.reason = std::move(row.reason);
+  r.input_json = std::move(row.input_json);
+  r.output_json = std::move(row.output_json);
+  r.prev_hash = std::move(row.prev_hash);
+  r.record_hash = std::move(row.record_hash);
+  return r;
+}
+
+Result<AuditRecord> RecordFromRow(AuditRow row) {
+  if (!RecordKindFromName(row.kind)) {
+    return Fail(
+        ErrorCode::kIntegrity,
+        "audit record " + row.id + ": unknown kind \"" + row.kind + "\"");
+  }
+  return FromRow(std::move(row));
+}
+
+std::string Describe(const AuditRecord& r, std::size_t index) {
+  return "audit record " + std::to_string(index + 1) + " (" +
+         std::string(RecordKindName(r.kind)) + ", subject \"" + r.subject +
+         "\")";
+}
+
+}  // namespace
+
+std::string_view RecordKindName(RecordKind kind) {
+  switch (kind) {
+    case RecordKind::kDecision:
+      return "decision";
+    case RecordKind::kClearHit:
+      return "clear_hit";
+    case RecordKind::kOverride:
+      return "override";
+    case RecordKind::kSecondApproval:
+      return "second_approval";
+    case RecordKind::kPurgeCheckpoint:
+      return "purge_checkpoint";
+  }
+  return "unknown";
+}
+
+std::optional<RecordKind> RecordKindFromName(std::string_view name) {
+  for (RecordKind k :
+       {RecordKind::kDecision, RecordKind::kClearHit, RecordKind::kOverride,
+        RecordKind::kSecondApproval, RecordKind::kPurgeCheckpoint}) {
+    if (RecordKindName(k) == name) return k;
+  }
+  return std::nullopt;
+}
+
+Result<std::string> CanonicalJson(const std::string& json) {
+  nlohmann::json value = nlohmann::json::parse(json, nullptr, false);
+  if (value.is_discarded()) {
+    return Fail(ErrorCode::kParse, "not valid JSON (or not UTF-8)");
+  }
+  try {
+    // nlohmann::json objects are std::map: keys come out sorted bytewise.
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+  } catch (const nlohmann::json::exception& e) {
+    return Fail(ErrorCode::kParse, std::string("not valid UTF-8: ") + e.what());
+  }
+}
+
+std::string ComputeRecordHash(const AuditRecord& r) {
+  crypto::Sha256 h;
+  HashField(h, kHashDomain);
+  HashField(h, r.prev_hash);
+  HashField(h, std::to_string(r.seq));
+  HashField(h, r.id);
+  HashField(h, RecordKindName(r.kind));
+  HashField(h, r.created_at);
+  HashField(h, r.actor);
+  HashField(h, r.subject);
+  HashField(h, r.refers_to);
+  HashField(h, r.outcome);
+  HashField(h, r.reason);
+  HashField(h, r.input_json);
+  HashField(h, r.output_json);
+  return h.FinishHex();
+}
+
+// Group commit: callers queue their records; the first caller that finds no
+// commit in progress becomes the leader, takes everything queued (up to
+// kMaxGroupRecords) and commits it in one transaction while later callers
+// queue behind it; when it is done it wakes them, and one of those leads
+// the next group. Every caller returns only after its own group committed.
+struct AuditTrail::Impl {
+  std::string path;
+  AuditOptions options;
+
+  struct Pending {
+    std::vector<AuditRecord>* records;
+    std::optional<Error> error;
+    bool done = false;
+  };
+  std::mutex queue_mu;
+  std::condition_variable queue_cv;
+  std::deque<Pending*> queue;
+  bool committing = false;
+  std::unique_ptr<AuditStore> writer;  // used by the leader only
+
+  // Read connections, one per concurrent reader, reused.
+  mutable std::mutex readers_mu;
+  mutable std::vector<std::unique_ptr<AuditStore>> readers;
+
+  struct Lease {
+    const Impl* impl;
+    std::unique_ptr<AuditStore> store;
+    Lease(const Impl* i, std::unique_ptr<AuditStore> s)
+        : impl(i), store(std::move(s)) {}
+    Lease(Lease&&) = default;
+    ~Lease() {
+      if (store) {
+        std::lock_guard lock(impl->readers_mu);
+        impl->readers.push_back(std::move(store));
+      }
+    }
+    AuditStore* operator->() const { return store.get(); }
+  };
+  Result<Lease> Reader() const {
+    {
+      std::lock_guard lock(readers_mu);
+      if (!readers.empty()) {
+        Lease lease(this, std::move(readers.back()));
+        readers.pop_back();
+        return lease;
+      }
+    }
+    auto opened = AuditStore::Open(path);
+    if (!opened) return std::unexpected(opened.error());
+    return Lease(this, std::move(*opened));
+  }
+
+  // Commits the records of `group` in one transaction.
+  Result<void> CommitGroup(const std::vector<Pending*>& group) {
+    std::vector<AuditRow> rows;
+    for (const Pending* p : group) {
+      for (const AuditRecord& r : *p->records) rows.push_back(ToRow(r));
+    }
+    auto stored =
+        writer->Append(std::move(rows),
+                       [&](const store::AuditHead& head,
+                           std::vector<AuditRow>& to_seal) -> Result<void> {
+                         std::int64_t seq = head.seq;
+                         std::string prev = head.record_hash;
+                         std::size_t i = 0;
+                         for (Pending* p : group) {
+                           for (AuditRecord& r : *p->records) {
+                             r.seq = ++seq;
+                             r.id = MakeId(r.kind, r.seq);
+                             r.prev_hash = prev;
+                             r.record_hash = ComputeRecordHash(r);
+                             prev = r.record_hash;
+                             AuditRow& row = to_seal[i++];
+                             row.seq = r.seq;
+                             row.id = r.id;
+                             row.prev_hash = r.prev_hash;
+                             row.record_hash = r.record_hash;
+                           }
+                         }
+                         return Ok();
+                       });
+    if (!stored) return std::unexpected(stored.error());
+    return Ok();
+  }
+
+  // Queues `records` and returns once they are committed (or failed).
+  Result<void> Enqueue(std::vector<AuditRecord>& records) {
+    Pending mine{&records, std::nullopt, false};
+    std::unique_lock lock(queue_mu);
+    queue.push_back(&mine);
+    while (true) {
+      queue_cv.wait(lock, [&] { return mine.done || !committing; });
+      if (mine.done) break;
+      // Lead one group: the queue's oldest entries, FIFO, at least one. If
+      // earlier entries fill the group, this caller leads or joins a later
+      // one (the loop).
+      committing = true;
+      std::vector<Pending*> group;
+      std::size_t count = 0;
+      while (!queue.empty() &&
+             (group.empty() ||
+              count + queue.front()->records->size() <= kMaxGroupRecords)) {
+        count += queue.front()->records->size();
+        group.push_back(queue.front());
+        queue.pop_front();
+      }
+      lock.unlock();
+      Result<void> committed = CommitGroup(group);
+      lock.lock();
+      for (Pending* p : group) {
+        if (!committed) p->error = committed.error();
+        p->done = true;
+      }
+      committing = false;
+      queue_cv.notify_all();
+    }
+    if (mine.error) return std::unexpected(*mine.error);
+    return Ok();
+  }
+
+  // Checks and canonicalizes one record before it is queued.
+  Result<void> Prepare(AuditRecord& r, std::size_t index) const {
+    const std::string where = Describe(r, index);
+    if (r.kind == RecordKind::kPurgeCheckpoint) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  where + ": purge checkpoints are written by Purge only");
+    }
+    if (r.created_at.empty()) {
+      return Fail(ErrorCode::kInvalidArgument, where + ": created_at is empty");
+    }
+    if (IsDecision(r.kind)) {
+      if (r.outcome.empty()) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    where + ": a decision needs an outcome");
+      }
+    } else {
+      if (r.kind == RecordKind::kOverride && r.reason.empty()) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    where + ": an override needs a reason");
+      }
+      if (r.refers_to.empty()) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    where + ": an action needs refers_to (a decision id)");
+      }
+      auto reader = Reader();
+      if (!reader) return std::unexpected(reader.error());
+      auto target = (*reader)->FindById(r.refers_to);
+      if (!target) return std::unexpected(target.error());
+      if (!*target ||
+          (*target)->kind != RecordKindName(RecordKind::kDecision)) {
+        return Fail(ErrorCode::kNotFound, where + ": refers_to \"" +
+                                              r.refers_to +
+                                              "\" is not a stored decision");
+      }
+    }
+    for (std::string* json : {&r.input_json, &r.output_json}) {
+      if (json->empty()) continue;
+      auto canonical = CanonicalJson(*json);
+      if (!canonical) {
+        return std::unexpected(canonical.error().WithContext(
+            where +
+            (json == &r.input_json ? ": input_json" : ": output_json")));
+      }
+      *json = std::move(*canonical);
+    }
+    return Ok();
+  }
+};
+
+AuditTrail::AuditTrail() : impl_(std::make_unique<Impl>()) {}
+AuditTrail::~AuditTrail() = default;
+
+Result<std::unique_ptr<AuditTrail>> AuditTrail::Open(
+    const std::string& db_path, const AuditOptions& options) {
+  if (options.retention_years < 1) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "audit retention must be at least 1 year (EAR part 762: 5, "
+                "OFAC 31 CFR 501.601: 10), got " +
+                    std::to_string(options.retention_years));
+  }
+  auto writer = AuditStore::Open(db_path);
+  if (!writer) return std::unexpected(writer.error());
+  std::unique_ptr<AuditTrail> trail(new AuditTrail());
+  trail->impl_->path = db_path;
+  trail->impl_->options = options;
+  trail->impl_->writer = std::move(*writer);
+  return trail;
+}
+
+Result<AuditRecord> AuditTrail::Append(AuditRecord record) {
+  std::vector<AuditRecord> one;
+  one.push_back(std::move(record));
+  auto stored = AppendBatch(std::move(one));
+  if (!stored) return std::unexpected(stored.error());
+  return std::move(stored->front());
+}
+
+Result<std::vector<AuditRecord>> AuditTrail::AppendBatch(
+    std::vector<AuditRecord> records) {
+  if (records.empty()) return records;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (auto ok = impl_->Prepare(records[i], i); !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
+  if (auto committed = impl_->Enqueue(records); !committed) {
+    return std::unexpected(committed.error());
+  }
+  return records;
+}
+
+Result<AuditRecord> AuditTrail::Get(const std::string& id) const {
+  auto reader = impl_->Reader();
+  if (!reader) return std::unexpected(reader.error());
+  auto row = (*reader)->FindById(id);
+  if (!row) return std::unexpected(row.error());
+  if (!*row) {
+    return Fail(ErrorCode::kNotFound, "no audit record \"" + id + "\"");
+  }
+  return RecordFromRow(std::move(**row));
+}
+
+Result<std::vector<AuditRecord>> AuditTrail::List(
+    const std::string& subject, int limit,
+    std::optional<RecordKind> kind) const {
+  auto reader = impl_->Reader();
+  if (!reader) return std::unexpected(reader.error());
+  auto rows = (*reader)->List(
+      subject, kind ? RecordKindName(*kind) : std::string_view(), limit);
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<AuditRecord> out;
+  out.reserve(rows->size());
+  for (AuditRow& row : *rows) {
+    auto r = RecordFromRow(std::move(row));
+    if (!r) return std::unexpected(r.error());
+    out.push_back(std::move(*r));
+  }
+  return out;
+}
+
+Result<std::vector<AuditRecord>> AuditTrail::ActionsFor(
+    const std::string& decision_id) const {
+  auto reader = impl_->Reader();
+  if (!reader) return std::unexpected(reader.error());
+  auto rows = (*reader)->ReferringTo(decision_id);
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<AuditRecord> out;
+  for (AuditRow& row : *rows) {
+    auto r = RecordFromRow(std::move(row));
+    if (!r) return std::unexpected(r.error());
+    out.push_back(std::move(*r));
+  }
+  return out;
+}
+
+Result<AuditHead> AuditTrail::Head() const {
+  auto reader = impl_->Reader();
+  if (!reader) return std::unexpected(reader.error());
+  auto head = (*reader)->Head();
+  if (!head) return std::unexpected(head.error());
+  return AuditHead{head->seq, head->record_hash};
+}
+
+Result<VerifyReport> AuditTrail::Verify() const {
+  return Verify(AuditHead{0, ""});
+}
+
+Result<VerifyReport> AuditTrail::Verify(const AuditHead& anchor) const {
+  auto reader = impl_->Reader();
+  if (!reader) return std::unexpected(reader.error());
+  VerifyReport report;
+  auto broken = [&](std::int64_t seq, std::string id, std::string problem) {
+    report.ok = false;
+    report.first_broken_seq = seq;
+    report.first_broken_id = std::move(id);
+    report.problem = std::move(problem);
+  };
+  std::int64_t expected = 1;
+  std::string prev_hash;
+  bool anchor_seen = anchor.seq <= 0;
+  auto head = (*reader)->ForEach([&](const AuditRow& row) {
+    ++report.records;
+    if (row.seq != expected) {
+      broken(expected, "",
+             "seq gap (record " + std::to_string(expected) +
+                 " missing; the next record is " + row.id + ", seq " +
+                 std::to_string(row.seq) + ")");
+      return false;
+    }
+    const std::optional<RecordKind> kind = RecordKindFromName(row.kind);
+    if (!kind) {
+      broken(row.seq, row.id, "unknown kind \"" + row.kind + "\"");
+      return false;
+    }
+    if (row.prev_hash != prev_hash) {
+      broken(row.seq, row.id,
+             row.seq == 1
+                 ? std::string("prev_hash of the first record is not empty")
+                 : "prev_hash does not match record " +
+                       std::to_string(row.seq - 1) +
+                       "'s record_hash (a record was removed, reordered or "
+                       "rewritten)");
+      return false;
+    }
+    AuditRecord r = FromRow(row);
+    if (ComputeRecordHash(r) != row.record_hash) {
+      broken(row.seq, row.id, "record_hash does not match content");
+      return false;
+    }
+    if (row.id != MakeId(*kind, row.seq)) {
+      broken(row.seq, row.id,
+             "id does not match seq and kind (expected " +
+                 MakeId(*kind, row.seq) + ")");
+      return false;
+    }
+    if (row.seq == anchor.seq) {
+      anchor_seen = true;
+      if (row.record_hash != anchor.record_hash) {
+        broken(
+            row.seq, row.id,
+            "record_hash differs from the anchored head " + anchor.record_hash);
+        return false;
+      }
+    }
+    prev_hash = row.record_hash;
+    ++expected;
+    return true;
+  });
+  if (!head) return std::unexpected(head.error());
+  if (!report.ok) return report;
+  const std::int64_t last = expected - 1;
+  if (head->seq < 0) {
+    broken(last, "", "the audit_head row is missing (the table was edited)");
+  } else if (head->seq > last) {
+    broken(last + 1, "",
+           "record " + std::to_string(last + 1) +
+               " missing: the recorded head is seq " +
+               std::to_string(head->seq) +
+               " (the newest records were removed)");
+  } else if (head->seq < last || head->record_hash != prev_hash) {
+    broken(last, "",
+           "the recorded head (seq " + std::to_string(head->seq) +
+               ") does not name the last record (seq " + std::to_string(last) +
+               ")");
+  } else if (!anchor_seen) {
+    broken(last + 1, "",
+           "record " + std::to_string(anchor.seq) +
+               " of the anchored head is missing (the chain ends at seq " +
+               std::to_string(last) + ")");
+  }
+  return report;
+}
+
+}  // namespace clearance::audit

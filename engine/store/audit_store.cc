@@ -1,0 +1,339 @@
+#include "engine/store/audit_store.h"
+
+#include <sqlite3.h>
+
+#include <climits>
+#include <utility>
+
+#include "engine/store/list_store.h"
+
+namespace clearance::store {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+// WAL + synchronous=FULL: every commit fsyncs the WAL before it returns, so
+// an acknowledged audit record survives a power cut, not only a process
+// kill (NORMAL would survive the kill but may lose the newest commits on
+// power loss, which "acknowledged = on disk" forbids). The cost, one fsync
+// per transaction, is paid once per group commit (AuditTrail::AppendBatch
+// and concurrent Append calls), see docs/records.md.
+constexpr const char* kConnectionPragmas =
+    "PRAGMA synchronous = FULL;"
+    "PRAGMA foreign_keys = ON;";
+
+constexpr const char* kColumns =
+    "seq, id, kind, created_at, actor, subject, refers_to, outcome, reason, "
+    "input_json, output_json, prev_hash, record_hash";
+
+// An owned prepared statement; bound text must outlive the step.
+class Statement {
+ public:
+  Statement() = default;
+  Statement(Statement&& o) noexcept
+      : stmt_(std::exchange(o.stmt_, nullptr)), rc_(o.rc_) {}
+  Statement& operator=(Statement&& o) noexcept {
+    if (this != &o) {
+      sqlite3_finalize(stmt_);
+      stmt_ = std::exchange(o.stmt_, nullptr);
+      rc_ = o.rc_;
+    }
+    return *this;
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  sqlite3_stmt** out() { return &stmt_; }
+
+  Statement& Bind(int i, std::string_view text) {
+    if (text.size() > static_cast<std::size_t>(INT_MAX)) {
+      Note(SQLITE_TOOBIG);
+    } else {
+      Note(sqlite3_bind_text(stmt_, i, text.data() ? text.data() : "",
+                             static_cast<int>(text.size()), SQLITE_STATIC));
+    }
+    return *this;
+  }
+  Statement& Bind(int i, std::int64_t v) {
+    Note(sqlite3_bind_int64(stmt_, i, v));
+    return *this;
+  }
+  int Step() {
+    if (rc_ != SQLITE_OK) return std::exchange(rc_, SQLITE_OK);
+    return sqlite3_step(stmt_);
+  }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    rc_ = SQLITE_OK;
+  }
+  std::string Text(int c) const {
+    const auto* t =
+        reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
+    return t ? std::string(
+                   t, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c)))
+             : std::string();
+  }
+  std::int64_t Int(int c) const { return sqlite3_column_int64(stmt_, c); }
+
+ private:
+  void Note(int rc) {
+    if (rc != SQLITE_OK && rc_ == SQLITE_OK) rc_ = rc;
+  }
+  sqlite3_stmt* stmt_ = nullptr;
+  int rc_ = SQLITE_OK;
+};
+
+AuditRow RowFrom(const Statement& s) {
+  AuditRow r;
+  r.seq = s.Int(0);
+  r.id = s.Text(1);
+  r.kind = s.Text(2);
+  r.created_at = s.Text(3);
+  r.actor = s.Text(4);
+  r.subject = s.Text(5);
+  r.refers_to = s.Text(6);
+  r.outcome = s.Text(7);
+  r.reason = s.Text(8);
+  r.input_json = s.Text(9);
+  r.output_json = s.Text(10);
+  r.prev_hash = s.Text(11);
+  r.record_hash = s.Text(12);
+  return r;
+}
+
+}  // namespace
+
+struct AuditStore::Impl {
+  sqlite3* db = nullptr;
+  std::string path;
+  Statement insert;  // prepared once: the append hot path
+
+  ~Impl() {
+    insert = Statement();
+    if (db != nullptr) sqlite3_close_v2(db);
+  }
+
+  Error Failure(std::string_view op) const {
+    return Error(ErrorCode::kDatabase,
+                 path + ": " + std::string(op) + ": " + sqlite3_errmsg(db));
+  }
+  Result<Statement> Prepare(std::string_view sql, std::string_view op) {
+    Statement s;
+    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()),
+                           s.out(), nullptr) != SQLITE_OK) {
+      return std::unexpected(Failure(op));
+    }
+    return s;
+  }
+  Result<void> Exec(const char* sql, std::string_view op) {
+    if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return std::unexpected(Failure(op));
+    }
+    return Ok();
+  }
+  // Steps to completion; calls `row` for each result row; resets.
+  template <typename F>
+  Result<void> Rows(Statement& s, std::string_view op, F&& row) {
+    while (true) {
+      const int rc = s.Step();
+      if (rc == SQLITE_ROW) {
+        if (!row(s)) break;
+        continue;
+      }
+      if (rc == SQLITE_DONE) break;
+      Error e = Failure(op);
+      s.Reset();
+      return std::unexpected(std::move(e));
+    }
+    s.Reset();
+    return Ok();
+  }
+  Result<std::vector<AuditRow>> Query(std::string_view sql, std::string_view op,
+                                      std::string_view a = {},
+                                      std::string_view b = {},
+                                      std::int64_t limit = -1) {
+    auto s = Prepare(sql, op);
+    if (!s) return std::unexpected(s.error());
+    if (sqlite3_bind_parameter_count(*s->out()) >= 1) s->Bind(1, a);
+    if (sqlite3_bind_parameter_count(*s->out()) >= 2) s->Bind(2, b);
+    if (sqlite3_bind_parameter_count(*s->out()) >= 3) s->Bind(3, limit);
+    std::vector<AuditRow> out;
+    auto rows = Rows(*s, op, [&](const Statement& st) {
+      out.push_back(RowFrom(st));
+      return true;
+    });
+    if (!rows) return std::unexpected(rows.error());
+    return out;
+  }
+};
+
+Result<std::unique_ptr<AuditStore>> AuditStore::Open(const std::string& path) {
+  // The list store creates the file, checks it is a Clearance store and
+  // applies every migration (003_audit.sql included).
+  {
+    auto lists = ListStore::Open(path);
+    if (!lists) return std::unexpected(lists.error());
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  if (sqlite3_open_v2(path.c_str(), &impl->db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK) {
+    return std::unexpected(impl->Failure("open"));
+  }
+  sqlite3_busy_timeout(impl->db, kBusyTimeoutMs);
+  // ListStore::Open put the file in WAL mode (persistent); this connection
+  // sets its own synchronous level.
+  if (auto p = impl->Exec(kConnectionPragmas, "configure connection"); !p) {
+    return std::unexpected(p.error());
+  }
+  auto insert = impl->Prepare(
+      "INSERT INTO audit_records (seq, id, kind, created_at, actor, subject, "
+      "refers_to, outcome, reason, input_json, output_json, prev_hash, "
+      "record_hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+      "audit: prepare insert");
+  if (!insert) return std::unexpected(insert.error());
+  impl->insert = std::move(*insert);
+  return std::unique_ptr<AuditStore>(new AuditStore(std::move(impl), path));
+}
+
+AuditStore::AuditStore(std::unique_ptr<Impl> impl, std::string path)
+    : impl_(std::move(impl)), path_(std::move(path)) {}
+AuditStore::~AuditStore() = default;
+
+Result<std::vector<AuditRow>> AuditStore::Append(std::vector<AuditRow> rows,
+                                                 const Seal& seal) {
+  Impl& d = *impl_;
+  if (rows.empty()) return rows;
+  if (auto begun = d.Exec("BEGIN IMMEDIATE", "audit append: begin"); !begun) {
+    return std::unexpected(begun.error());
+  }
+  struct Rollback {
+    sqlite3* db;
+    bool armed = true;
+    ~Rollback() {
+      if (armed) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+  } rollback{d.db};
+
+  auto head = Head();
+  if (!head) return std::unexpected(head.error());
+  if (auto sealed = seal(*head, rows); !sealed) {
+    return std::unexpected(sealed.error());
+  }
+  for (const AuditRow& r : rows) {
+    d.insert.Bind(1, r.seq)
+        .Bind(2, r.id)
+        .Bind(3, r.kind)
+        .Bind(4, r.created_at)
+        .Bind(5, r.actor)
+        .Bind(6, r.subject)
+        .Bind(7, r.refers_to)
+        .Bind(8, r.outcome)
+        .Bind(9, r.reason)
+        .Bind(10, r.input_json)
+        .Bind(11, r.output_json)
+        .Bind(12, r.prev_hash)
+        .Bind(13, r.record_hash);
+    const int rc = d.insert.Step();
+    if (rc != SQLITE_DONE) {
+      Error e = d.Failure("audit append: insert " + r.id);
+      d.insert.Reset();
+      return std::unexpected(std::move(e));
+    }
+    d.insert.Reset();
+  }
+  if (auto committed = d.Exec("COMMIT", "audit append: commit"); !committed) {
+    return std::unexpected(committed.error());
+  }
+  rollback.armed = false;
+  return rows;
+}
+
+Result<AuditHead> AuditStore::Head() {
+  auto s = impl_->Prepare(
+      "SELECT seq, record_hash FROM audit_head WHERE one = 1", "audit: head");
+  if (!s) return std::unexpected(s.error());
+  AuditHead head;
+  bool found = false;
+  auto rows = impl_->Rows(*s, "audit: head", [&](const Statement& st) {
+    head.seq = st.Int(0);
+    head.record_hash = st.Text(1);
+    found = true;
+    return true;
+  });
+  if (!rows) return std::unexpected(rows.error());
+  if (!found) {
+    return Fail(ErrorCode::kIntegrity,
+                impl_->path + ": audit: head: the audit_head row is missing");
+  }
+  return head;
+}
+
+Result<std::optional<AuditRow>> AuditStore::FindById(std::string_view id) {
+  auto rows = impl_->Query(
+      std::string("SELECT ") + kColumns + " FROM audit_records WHERE id = ?1",
+      "audit: find record", id);
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->empty()) return std::nullopt;
+  return std::move(rows->front());
+}
+
+Result<std::optional<AuditRow>> AuditStore::FindBySeq(std::int64_t seq) {
+  auto s = impl_->Prepare(
+      std::string("SELECT ") + kColumns + " FROM audit_records WHERE seq = ?1",
+      "audit: find record");
+  if (!s) return std::unexpected(s.error());
+  s->Bind(1, seq);
+  std::optional<AuditRow> out;
+  auto rows = impl_->Rows(*s, "audit: find record", [&](const Statement& st) {
+    out = RowFrom(st);
+    return false;
+  });
+  if (!rows) return std::unexpected(rows.error());
+  return out;
+}
+
+Result<std::vector<AuditRow>> AuditStore::List(std::string_view subject,
+                                               std::string_view kind,
+                                               int limit) {
+  return impl_->Query(
+      std::string("SELECT ") + kColumns +
+          " FROM audit_records WHERE (?1 = '' OR subject = ?1) AND "
+          "(?2 = '' OR kind = ?2) ORDER BY seq DESC LIMIT ?3",
+      "audit: list records", subject, kind, limit > 0 ? limit : -1);
+}
+
+Result<std::vector<AuditRow>> AuditStore::ReferringTo(std::string_view id) {
+  return impl_->Query(std::string("SELECT ") + kColumns +
+                          " FROM audit_records WHERE refers_to = ?1 AND "
+                          "refers_to <> '' ORDER BY seq",
+                      "audit: records referring to " + std::string(id), id);
+}
+
+Result<AuditHead> AuditStore::ForEach(
+    const std::function<bool(const AuditRow&)>& row) {
+  Impl& d = *impl_;
+  // One read transaction: the head and the walk see one snapshot.
+  if (auto begun = d.Exec("BEGIN", "audit: read begin"); !begun) {
+    return std::unexpected(begun.error());
+  }
+  struct End {
+    sqlite3* db;
+    ~End() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
+  } end{d.db};
+  auto head = Head();
+  if (!head && head.error().code() == ErrorCode::kIntegrity) {
+    head = AuditHead{-1, ""};  // the head row was deleted: for Verify
+  }
+  if (!head) return std::unexpected(head.error());
+  auto s = d.Prepare(
+      std::string("SELECT ") + kColumns + " FROM audit_records ORDER BY seq",
+      "audit: read records");
+  if (!s) return std::unexpected(s.error());
+  auto rows = d.Rows(*s, "audit: read records",
+                     [&](const Statement& st) { return row(RowFrom(st)); });
+  if (!rows) return std::unexpected(rows.error());
+  return head;
+}
+
+}  // namespace clearance::store
