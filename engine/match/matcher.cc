@@ -63,6 +63,8 @@ std::uint64_t NormalizerFingerprint(const text::NameNormalizer& normalizer) {
       "山田太郎 株式会社",
       "Αλέξανδρος",
       "משה",
+      "สมชาย",
+      "Moscow Trading OOO",
       "ABDUL RAHMAN Intl Trading GmbH J. Smith 12",
   };
   std::uint64_t h = 1469598103934665603ull;
@@ -74,6 +76,7 @@ std::uint64_t NormalizerFingerprint(const text::NameNormalizer& normalizer) {
         h = Mix(h, t.key);
         h = Mix(h, text::PhoneticKey(t.key));
         h = Mix(h, std::string(1, char('0' + int(t.role))));
+        h = Mix(h, std::to_string(t.equivalence) + (t.place ? "p" : ""));
       }
       for (const auto& v : n.variants) {
         for (const auto& t : v) h = Mix(h, t.key);

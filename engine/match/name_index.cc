@@ -51,11 +51,29 @@ bool IsGenericWord(std::string_view key) {
   return false;
 }
 
-float TokenWeight(float key_weight, std::string_view key, std::uint8_t role) {
+// A place name ("Beijing", "Moscow") says little about which company it is.
+constexpr float kPlaceFactor = 0.4f;
+
+float TokenWeight(float key_weight, std::string_view key, std::uint8_t role,
+                  std::uint16_t group, bool person) {
   float w = key_weight;
   if (IsGenericWord(key)) w = std::min(w, kGenericWeightCap);
   if (role == kRoleLegalForm) w *= kLegalFormFactor;
+  if (!person && role == kRoleWord && (group & kPlaceBit) != 0) {
+    w *= kPlaceFactor;
+  }
   return w;
+}
+
+// Dictionary key of a given-name group ("e" keys).
+std::string EquivalenceKey(std::uint16_t group) {
+  return std::to_string(group & kGroupMask);
+}
+
+std::uint16_t GroupOf(const text::NameToken& t) {
+  std::uint16_t g = t.equivalence & kGroupMask;
+  if (t.place) g |= kPlaceBit;
+  return g;
 }
 
 float KindFactor(char kind) {
@@ -63,6 +81,7 @@ float KindFactor(char kind) {
     case 't':
       return kTokenKeyFactor;
     case 'p':
+    case 'e':
       return kPhoneticKeyFactor;
     default:
       return kGramKeyFactor;
@@ -376,11 +395,16 @@ NameIndex NameIndex::Build(const std::vector<Input>& inputs,
           pt.phonetic_off = b.Intern(ph);
           pt.phonetic_len = std::uint8_t(ph.size());
           pt.role = RoleOf(t.role);
+          pt.group = GroupOf(t);
           pt.key_id = b.KeyId('t', t.key);
           name_keys.push_back(pt.key_id);
           if (ph.size() >= 2) {
             pt.phonetic_id = b.KeyId('p', ph);
             name_keys.push_back(pt.phonetic_id);
+          }
+          if (t.role == text::TokenRole::kWord && t.equivalence != 0) {
+            // Equivalent given names meet in candidate generation too.
+            name_keys.push_back(b.KeyId('e', EquivalenceKey(t.equivalence)));
           }
           ix.tokens_.push_back(pt);
           ++fr.tok_count;
@@ -444,8 +468,17 @@ NameIndex NameIndex::Build(const std::vector<Input>& inputs,
   for (PackedToken& t : ix.tokens_) {
     t.key_id = remap[t.key_id];
     if (t.phonetic_id != kNoId) t.phonetic_id = remap[t.phonetic_id];
-    t.weight = TokenWeight(ix.keys_[t.key_id].weight,
-                           ix.Str(t.key_off, t.key_len), t.role);
+  }
+  for (const NameRec& nr : ix.names_) {
+    for (std::uint32_t f = 0; f < nr.form_count; ++f) {
+      const FormRec& fr = ix.forms_[nr.form_begin + f];
+      for (std::uint32_t i = 0; i < fr.tok_count; ++i) {
+        PackedToken& t = ix.tokens_[fr.tok_begin + i];
+        t.weight =
+            TokenWeight(ix.keys_[t.key_id].weight, ix.Str(t.key_off, t.key_len),
+                        t.role, t.group, nr.person != 0);
+      }
+    }
   }
   // Name mass for cosine-like candidate ranking.
   name_mass.assign(ix.names_.size(), 0.0f);
@@ -479,7 +512,32 @@ NameIndex NameIndex::Build(const std::vector<Input>& inputs,
   return ix;
 }
 
+namespace {
+std::uint64_t KeyHash(char kind, std::string_view key) {
+  std::uint64_t h =
+      (1469598103934665603ull ^ std::uint8_t(kind)) * 1099511628211ull;
+  for (unsigned char c : key) h = (h ^ c) * 1099511628211ull;
+  return h ^ (h >> 29);
+}
+}  // namespace
+
 std::uint32_t NameIndex::FindKey(char kind, std::string_view key) const {
+  if (!key_slots_.empty()) {
+    // Open addressing over every key (FillDerived): one probe on average.
+    const std::size_t mask = key_slots_.size() - 1;
+    for (std::size_t i = KeyHash(kind, key) & mask;; i = (i + 1) & mask) {
+      std::uint32_t k = key_slots_[i];
+      if (k == kNoId) return kNoId;
+      std::string_view s = Str(keys_[k].str_off, keys_[k].str_len);
+      if (s.size() == key.size() + 1 && s[0] == kind && s.substr(1) == key) {
+        return k;
+      }
+    }
+  }
+  return FindKeySorted(kind, key);
+}
+
+std::uint32_t NameIndex::FindKeySorted(char kind, std::string_view key) const {
   std::size_t lo = 0, hi = keys_.size();
   auto less = [&](const KeyRec& k) {  // k < (kind, key)
     std::string_view s = Str(k.str_off, k.str_len);
@@ -538,10 +596,12 @@ PackedName NameIndex::Pack(const text::NormalizedName& name,
       pt.phonetic_off = append(ph);
       pt.phonetic_len = std::uint8_t(ph.size());
       pt.role = RoleOf(t.role);
+      pt.group = GroupOf(t);
       pt.key_id = FindKey('t', t.key);
       pt.phonetic_id = ph.size() >= 2 ? FindKey('p', ph) : kNoId;
-      pt.weight = TokenWeight(
-          pt.key_id != kNoId ? keys_[pt.key_id].weight : 1.0f, t.key, pt.role);
+      pt.weight =
+          TokenWeight(pt.key_id != kNoId ? keys_[pt.key_id].weight : 1.0f,
+                      t.key, pt.role, pt.group, person);
       out.tokens.push_back(pt);
       ++fr.tok_count;
     }
@@ -562,7 +622,7 @@ void NameIndex::Candidates(const PackedName& query,
   thread_local std::vector<std::uint32_t> touched;
   thread_local std::vector<std::pair<std::uint32_t, float>> qkeys;
   if (acc.size() < names_.size()) acc.resize(names_.size(), 0.0f);
-  if (touched.size() < kMaxVisited) touched.resize(kMaxVisited);
+  if (touched.size() < kMaxVisited + 1) touched.resize(kMaxVisited + 1);
   std::size_t touched_count = 0;
   qkeys.clear();
   for (std::size_t f = 0; f < query.forms.size(); ++f) {
@@ -572,6 +632,10 @@ void NameIndex::Candidates(const PackedName& query,
       float legal = t.role == kRoleLegalForm ? kLegalFormFactor : 1.0f;
       if (t.key_id != kNoId) qkeys.emplace_back(t.key_id, legal);
       if (t.phonetic_id != kNoId) qkeys.emplace_back(t.phonetic_id, legal);
+      if (t.role == kRoleWord && (t.group & kGroupMask) != 0) {
+        std::uint32_t e = FindKey('e', EquivalenceKey(t.group));
+        if (e != kNoId) qkeys.emplace_back(e, 1.0f);
+      }
     }
     ForEachGram(v.compact, [&](std::string_view g) {
       std::uint32_t k = FindGram(g);
@@ -598,7 +662,7 @@ void NameIndex::Candidates(const PackedName& query,
     // at kTokenPostingCap: postings are stored shortest name first); other
     // keys, rarest first, while kPostingBudget lasts.
     std::uint32_t count = kr.post_count;
-    const bool token_key = pool_[kr.str_off] != 'g';
+    const bool token_key = pool_[kr.str_off] == 't' || pool_[kr.str_off] == 'p';
     if (token_key) {
       count = std::min<std::uint32_t>(count, kTokenPostingCap);
     } else if (spent + count > kPostingBudget) {
@@ -612,9 +676,11 @@ void NameIndex::Candidates(const PackedName& query,
     }
     float w = kr.weight * KindFactor(pool_[kr.str_off]) * factor;
     const std::uint32_t* p = postings_.data() + kr.post_begin;
+    // Branch-free: the slot is written always and kept when new.
     for (std::uint32_t i = 0; i < count; ++i) {
       float& a = acc[p[i]];
-      if (a == 0.0f) touched[touched_count++] = p[i];
+      touched[touched_count] = p[i];
+      touched_count += a == 0.0f;
       a += w;
     }
   }
@@ -674,6 +740,16 @@ void NameIndex::FillDerived() {
     int slot = GramSlot(s.substr(1));
     if (slot >= 0) gram_keys_[std::size_t(slot)] = k;
   }
+  std::size_t slots = 16;
+  while (slots < keys_.size() * 2) slots *= 2;
+  key_slots_.assign(slots, kNoId);
+  for (std::uint32_t k = 0; k < keys_.size(); ++k) {
+    std::string_view s = Str(keys_[k].str_off, keys_[k].str_len);
+    if (s.empty()) continue;
+    std::size_t i = KeyHash(s[0], s.substr(1)) & (slots - 1);
+    while (key_slots_[i] != kNoId) i = (i + 1) & (slots - 1);
+    key_slots_[i] = k;
+  }
 }
 
 std::uint32_t NameIndex::FindGram(std::string_view gram) const {
@@ -730,7 +806,8 @@ std::size_t NameIndex::memory_bytes() const {
          postings_.capacity() * sizeof(std::uint32_t) +
          dobs_.capacity() * sizeof(dobs_[0]) + ids_.capacity() * sizeof(IdRec) +
          inv_norm_.capacity() * sizeof(float) +
-         gram_keys_.capacity() * sizeof(std::uint32_t);
+         gram_keys_.capacity() * sizeof(std::uint32_t) +
+         key_slots_.capacity() * sizeof(std::uint32_t);
 }
 
 Result<void> NameIndex::Save(const std::string& path, std::uint64_t key) const {

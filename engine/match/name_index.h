@@ -44,7 +44,7 @@ inline constexpr std::size_t kMaxVisited = 16000;
 // 3-grams in more names than this do not select candidates.
 inline constexpr std::uint32_t kMaxGramPostings = 1000;
 // Bump when the layout or the meaning of any field changes.
-inline constexpr std::uint32_t kIndexFormatVersion = 3;
+inline constexpr std::uint32_t kIndexFormatVersion = 4;
 
 struct ListRec {
   std::int64_t version_id = 0;
@@ -162,6 +162,8 @@ class NameIndex {
  private:
   // Dictionary lookup: index into keys_ or kNoId.
   std::uint32_t FindKey(char kind, std::string_view key) const;
+  // The same by binary search over keys_ (before FillDerived).
+  std::uint32_t FindKeySorted(char kind, std::string_view key) const;
   // FindKey('g', gram) through the dense 3-gram table.
   std::uint32_t FindGram(std::string_view gram) const;
   // Arrays derived from the stored ones after Build() or Load().
@@ -180,6 +182,7 @@ class NameIndex {
   float max_idf_ = 1.0f;         // IDF of a key seen once (weight 1)
   std::vector<float> inv_norm_;  // 1 / names_[i].norm, dense for ranking
   std::vector<std::uint32_t> gram_keys_;  // [a-z0-9]^3 -> key id
+  std::vector<std::uint32_t> key_slots_;  // hash of (kind, key) -> key id
 };
 
 }  // namespace clearance::match::internal

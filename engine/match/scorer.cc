@@ -17,10 +17,13 @@ enum How : std::uint8_t {
   kJaroWinkler,
   kAbbreviation,
   kInitial,
+  kEquivalentName,
+  kLegalEquivalent,
 };
-constexpr std::array<const char*, 7> kHowNames = {
-    "none",         "exact",        "transliteration", "phonetic",
-    "jaro-winkler", "abbreviation", "initial"};
+constexpr std::array<const char*, 9> kHowNames = {
+    "none",     "exact",           "transliteration",
+    "phonetic", "jaro-winkler",    "abbreviation",
+    "initial",  "equivalent-name", "legal form equivalent"};
 
 constexpr double kPhoneticSimilarity = 0.90;
 constexpr double kAbbreviationSimilarity = 0.85;
@@ -50,8 +53,34 @@ struct PairScore {
   How how = kNone;
 };
 
+// Bit per letter or digit present in `s` (other bytes share bit 63).
+std::uint64_t LetterMask(std::string_view s) {
+  std::uint64_t mask = 0;
+  for (unsigned char c : s) {
+    int bit = c >= 'a' && c <= 'z'   ? c - 'a'
+              : c >= '0' && c <= '9' ? 26 + (c - '0')
+                                     : 63;
+    mask |= std::uint64_t{1} << bit;
+  }
+  return mask;
+}
+
+// Characters of `s` whose letter occurs in `mask` at all: an upper bound of
+// the Jaro matches of `s` against the string behind `mask`.
+int CharsIn(std::string_view s, std::uint64_t mask) {
+  int n = 0;
+  for (unsigned char c : s) {
+    int bit = c >= 'a' && c <= 'z'   ? c - 'a'
+              : c >= '0' && c <= '9' ? 26 + (c - '0')
+                                     : 63;
+    n += int((mask >> bit) & 1);
+  }
+  return n;
+}
+
 PairScore TokenSimilarity(const FormView& qf, const PackedToken& q,
-                          const FormView& lf, const PackedToken& l) {
+                          std::uint64_t q_mask, const FormView& lf,
+                          const PackedToken& l, std::uint64_t l_mask) {
   std::string_view qk = qf.Key(q);
   std::string_view lk = lf.Key(l);
   bool equal = (q.key_id != kNoId && l.key_id != kNoId) ? q.key_id == l.key_id
@@ -62,9 +91,14 @@ PairScore TokenSimilarity(const FormView& qf, const PackedToken& q,
     return {1.0f, translit ? kTransliteration : kExact};
   }
   if (qk.empty() || lk.empty()) return {};
-  // Numbers and legal forms match only exactly.
+  // Numbers match only exactly, legal forms exactly or within a family.
   if (q.role == kRoleNumber || l.role == kRoleNumber) return {};
   if ((q.role == kRoleLegalForm) != (l.role == kRoleLegalForm)) return {};
+  const std::uint16_t qg = q.group & kGroupMask, lg = l.group & kGroupMask;
+  if (q.role == kRoleLegalForm) {
+    if (qg != 0 && qg == lg) return {1.0f, kLegalEquivalent};
+    return {};
+  }
   bool person = qf.person || lf.person;
   if (q.role == kRoleInitial || l.role == kRoleInitial || qk.size() == 1 ||
       lk.size() == 1) {
@@ -72,13 +106,28 @@ PairScore TokenSimilarity(const FormView& qf, const PackedToken& q,
     return {};
   }
   PairScore best;
+  if (qg != 0 && qg == lg && q.role == kRoleWord && l.role == kRoleWord) {
+    best = {float(kEquivalentNameSimilarity), kEquivalentName};
+  }
   // Length bound: Jaro <= (2 + short/long) / 3; JW adds at most 0.4 (1 - J).
   std::size_t shorter = std::min(qk.size(), lk.size());
   std::size_t longer = std::max(qk.size(), lk.size());
   double jaro_bound = (2.0 + double(shorter) / double(longer)) / 3.0;
   double jw = 0;
   if (jaro_bound + 0.4 * (1 - jaro_bound) >= kPhoneticMinJaroWinklerLong) {
-    jw = JaroWinkler(qk, lk);
+    // Letters the other token lacks cannot be Jaro matches: a tighter
+    // bound from the letter sets, far cheaper than Jaro-Winkler itself.
+    double matches_bound =
+        (q_mask & l_mask) == 0
+            ? 0.0
+            : double(std::min(CharsIn(qk, l_mask), CharsIn(lk, q_mask)));
+    jaro_bound = (matches_bound / double(qk.size()) +
+                  matches_bound / double(lk.size()) + 1.0) /
+                 3.0;
+    if (matches_bound > 0 &&
+        jaro_bound + 0.4 * (1 - jaro_bound) >= kPhoneticMinJaroWinklerLong) {
+      jw = JaroWinkler(qk, lk);
+    }
   }
   // Short tokens (Chinese syllables, "lam"/"liam") need a closer spelling.
   if (jw >= (shorter <= 4 ? kShortTokenCutoff : kJaroWinklerCutoff)) {
@@ -87,7 +136,8 @@ PairScore TokenSimilarity(const FormView& qf, const PackedToken& q,
     // Long tokens keep more of their JW: three edits in 16 letters are a
     // transliteration ("technopromexport"/"tekhnopromeksport"), not chance.
     double stretch = shorter >= 10 ? kLongTokenStretch : kJaroWinklerStretch;
-    best = {float(1.0 - stretch * (1.0 - jw)), kJaroWinkler};
+    float sim = float(1.0 - stretch * (1.0 - jw));
+    if (sim > best.sim) best = {sim, kJaroWinkler};
   }
   // The phonetic skeleton alone is too coarse ("mafalda"/"movalled"): it
   // counts only when the spelling is close too.
@@ -160,6 +210,33 @@ double LevenshteinRatio(std::string_view a, std::string_view b) {
   if (b.size() > kMax) b = b.substr(0, kMax);
   if (a.empty() && b.empty()) return 1.0;
   if (a.empty() || b.empty()) return 0.0;
+  if (a.size() > b.size()) std::swap(a, b);
+  double longer = double(b.size());
+  if (a.size() <= 64) {
+    // Myers' bit-parallel edit distance (Hyyrö's formulation): one pass
+    // over `b` with `a` as 64-bit pattern masks.
+    std::array<std::uint64_t, 256> peq{};
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      peq[static_cast<unsigned char>(a[i])] |= std::uint64_t{1} << i;
+    }
+    const std::uint64_t last = std::uint64_t{1} << (a.size() - 1);
+    std::uint64_t pv = ~std::uint64_t{0}, mv = 0;
+    std::size_t distance = a.size();
+    for (unsigned char c : b) {
+      const std::uint64_t eq = peq[c];
+      const std::uint64_t xv = eq | mv;
+      const std::uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+      std::uint64_t ph = mv | ~(xh | pv);
+      std::uint64_t mh = pv & xh;
+      if (ph & last) ++distance;
+      if (mh & last) --distance;
+      ph = (ph << 1) | 1;
+      mh <<= 1;
+      pv = mh | ~(xv | ph);
+      mv = ph & xv;
+    }
+    return 1.0 - double(distance) / longer;
+  }
   std::array<std::uint16_t, kMax + 1> row;
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = std::uint16_t(j);
   for (std::size_t i = 1; i <= a.size(); ++i) {
@@ -174,7 +251,6 @@ double LevenshteinRatio(std::string_view a, std::string_view b) {
       diag = up;
     }
   }
-  double longer = double(std::max(a.size(), b.size()));
   return 1.0 - double(row[b.size()]) / longer;
 }
 
@@ -184,11 +260,19 @@ double ScoreForms(const FormView& query, const FormView& listed,
   const std::size_t m = std::min(listed.count, kMaxTokens);
   if (n == 0 || m == 0) return 0.0;
 
+  std::array<std::uint64_t, kMaxTokens> q_masks, l_masks;
+  for (std::size_t i = 0; i < n; ++i) {
+    q_masks[i] = LetterMask(query.Key(query.tokens[i]));
+  }
+  for (std::size_t j = 0; j < m; ++j) {
+    l_masks[j] = LetterMask(listed.Key(listed.tokens[j]));
+  }
   std::array<PairScore, kMaxTokens * kMaxTokens> sims;
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < m; ++j) {
       sims[i * kMaxTokens + j] =
-          TokenSimilarity(query, query.tokens[i], listed, listed.tokens[j]);
+          TokenSimilarity(query, query.tokens[i], q_masks[i], listed,
+                          listed.tokens[j], l_masks[j]);
     }
   }
   // Greedy one-to-one alignment by best similarity, heavier listed token
@@ -218,6 +302,28 @@ double ScoreForms(const FormView& query, const FormView& listed,
     l_used[bj] = true;
   }
 
+  // Legal-form families present on each side (a few; linear scans).
+  std::array<std::uint16_t, kMaxTokens> q_fam{}, l_fam{};
+  std::size_t q_fams = 0, l_fams = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const PackedToken& t = query.tokens[i];
+    if (t.role == kRoleLegalForm && (t.group & kGroupMask) != 0)
+      q_fam[q_fams++] = t.group & kGroupMask;
+  }
+  for (std::size_t j = 0; j < m; ++j) {
+    const PackedToken& t = listed.tokens[j];
+    if (t.role == kRoleLegalForm && (t.group & kGroupMask) != 0)
+      l_fam[l_fams++] = t.group & kGroupMask;
+  }
+  auto has_family = [](const std::array<std::uint16_t, kMaxTokens>& fams,
+                       std::size_t count, const PackedToken& t) {
+    if (t.role != kRoleLegalForm || (t.group & kGroupMask) == 0) return false;
+    for (std::size_t k = 0; k < count; ++k) {
+      if (fams[k] == (t.group & kGroupMask)) return true;
+    }
+    return false;
+  };
+
   double matched = 0, total = 0;
   int q_informative = 0, l_informative = 0;
   double best_informative_sim = 0;
@@ -233,9 +339,15 @@ double ScoreForms(const FormView& query, const FormView& listed,
       matched += p.sim * 2 * w;
       total += 2 * w;
       if (Informative(l)) {
-        best_informative_sim = std::max(best_informative_sim, double(p.sim));
+        // Another language's form of the same given name is as good as
+        // exact for the short-name guard ("Alexandros" / "Alexander").
+        double guard_sim = p.how == kEquivalentName ? 1.0 : double(p.sim);
+        best_informative_sim = std::max(best_informative_sim, guard_sim);
         max_matched_weight = std::max(max_matched_weight, w);
       }
+    } else if (has_family(l_fam, l_fams, q)) {
+      matched += q.weight;  // the rest of an equivalent legal form
+      total += q.weight;
     } else {
       total += kUnmatchedQueryFactor * q.weight;
       if (Informative(q)) unmatched_informative = true;
@@ -244,7 +356,10 @@ double ScoreForms(const FormView& query, const FormView& listed,
   for (std::size_t j = 0; j < m; ++j) {
     const PackedToken& l = listed.tokens[j];
     if (Informative(l)) ++l_informative;
-    if (!l_used[j]) {
+    if (!l_used[j] && has_family(q_fam, q_fams, l)) {
+      matched += l.weight;
+      total += l.weight;
+    } else if (!l_used[j]) {
       total += (listed.person ? kUnmatchedListedFactor
                               : kUnmatchedListedEntityFactor) *
                l.weight;
@@ -307,7 +422,9 @@ double ScoreForms(const FormView& query, const FormView& listed,
       for (std::size_t i = 0; i < n; ++i) {
         const PackedToken& q = query.tokens[i];
         if (q_to_l[i] < 0) {
-          explanation->unmatched_query.emplace_back(query.Surface(q));
+          if (!has_family(l_fam, l_fams, q)) {
+            explanation->unmatched_query.emplace_back(query.Surface(q));
+          }
           continue;
         }
         const PackedToken& l = listed.tokens[q_to_l[i]];
@@ -321,7 +438,7 @@ double ScoreForms(const FormView& query, const FormView& listed,
         explanation->aligned.push_back(std::move(a));
       }
       for (std::size_t j = 0; j < m; ++j) {
-        if (!l_used[j]) {
+        if (!l_used[j] && !has_family(q_fam, q_fams, listed.tokens[j])) {
           explanation->unmatched_listed.emplace_back(
               listed.Surface(listed.tokens[j]));
         }

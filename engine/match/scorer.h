@@ -7,7 +7,13 @@
 //   1. Token similarity for every (query, listed) token pair: exact key 1.0,
 //      phonetic key equal 0.90, Jaro-Winkler on keys (counted when >= 0.88),
 //      abbreviation/prefix of >= 4 characters 0.85, a person's initial vs a
-//      token starting with that letter 0.6.
+//      token starting with that letter 0.6, two forms of one given name in
+//      different languages ("alexandros"/"alexander", group of
+//      given_name_equivalents.tsv) kEquivalentNameSimilarity ("equivalent-
+//      name"; counts as exact for the short-name guard). Legal forms of one
+//      family ("OOO"/"LLC") agree ("legal form equivalent"); legal-form
+//      tokens left over on either side whose family the other side has are
+//      agreeing too, not unmatched.
 //   2. One-to-one, order-independent alignment, greedy by best similarity
 //      (at most kMaxTokens tokens a side).
 //   3. Weighted Dice agreement: sum(sim * 2w) over aligned pairs divided by
@@ -43,6 +49,8 @@
 namespace clearance::match::internal {
 
 inline constexpr std::size_t kMaxTokens = 16;
+inline constexpr std::uint16_t kPlaceBit = 0x8000;
+inline constexpr std::uint16_t kGroupMask = 0x7fff;
 inline constexpr std::uint32_t kNoId = 0xffffffffu;
 
 // TokenRole values as stored (mirrors text::TokenRole).
@@ -66,8 +74,12 @@ struct PackedToken {
   std::uint16_t surface_len = 0;
   std::uint8_t phonetic_len = 0;
   std::uint8_t role = kRoleWord;
-  std::uint16_t reserved = 0;
-  float weight = 1.0f;  // rarity weight (legal forms already x0.1)
+  // text::NameToken::equivalence (given-name group for words, legal-form
+  // family for legal forms; 0 = none) in the low 15 bits; kPlaceBit set for
+  // place names.
+  std::uint16_t group = 0;
+  float weight = 1.0f;  // rarity weight (legal forms x0.1, places in company
+                        // names x kPlaceFactor)
 };
 
 // A form: a run of tokens plus its compact key, resolved against a pool.
@@ -95,6 +107,7 @@ inline constexpr double kUnmatchedListedFactor = 0.7;
 // Company names carry descriptive words (city, industry) that queries omit.
 inline constexpr double kUnmatchedListedEntityFactor = 0.5;
 inline constexpr double kJaroWinklerCutoff = 0.88;
+inline constexpr double kEquivalentNameSimilarity = 0.92;
 
 // Jaro-Winkler similarity of two ASCII strings (prefix scale 0.1, at most 4
 // characters). Strings longer than 64 bytes are compared on their first 64.

@@ -132,6 +132,8 @@ enum class ScriptClass {
   kHangul,
   kCyrillic,
   kArabic,
+  kHebrew,
+  kThai,
   kOther
 };
 
@@ -162,6 +164,10 @@ ScriptClass ClassOf(UChar32 c) {
       return ScriptClass::kCyrillic;
     case USCRIPT_ARABIC:
       return ScriptClass::kArabic;
+    case USCRIPT_HEBREW:
+      return ScriptClass::kHebrew;
+    case USCRIPT_THAI:
+      return ScriptClass::kThai;
     default:
       return ScriptClass::kOther;
   }
@@ -268,7 +274,36 @@ struct Tables {
   size_t max_ja_family = 1;
   std::unordered_map<char32_t, std::vector<std::string>> ko_hanja, ko_syllable;
   std::unordered_map<std::u32string, std::vector<std::string>> arabic;
+  std::unordered_map<std::u32string, std::vector<std::string>> hebrew, thai;
+  std::unordered_map<std::string, std::uint16_t> given_groups;
+  std::unordered_map<std::string, std::uint16_t> legal_families;
+  std::unordered_set<std::string> places;
 };
+
+// ICU's Thai-Latin output (ISO 11940, ASCII-folded: "smchay") towards the
+// usual RTGS-style spelling ("somchai"): the inherent vowel "o" between an
+// initial consonant and a following consonant that does not form a
+// cluster (only at the start of the word), final "ay" -> "ai", "aw" -> "ao".
+std::string ThaiFold(std::string_view key) {
+  auto vowel = [](char c) {
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+  };
+  auto cluster = [](char a, char b) {
+    if (b == 'h') return a == 'k' || a == 'p' || a == 't' || a == 'c';
+    if (b == 'r' || b == 'l') return a == 'k' || a == 'p' || a == 't';
+    return a == 'n' && b == 'g';
+  };
+  std::string out(key);
+  if (key.size() >= 3 && !vowel(key[0]) && !vowel(key[1]) && key[0] != 'y' &&
+      key[0] != 'w' && !cluster(key[0], key[1])) {
+    out.insert(1, 1, 'o');
+  }
+  if (out.size() >= 3 && out.ends_with("ay"))
+    out.replace(out.size() - 2, 2, "ai");
+  if (out.size() >= 3 && out.ends_with("aw"))
+    out.replace(out.size() - 2, 2, "ao");
+  return out;
+}
 
 std::atomic<uint64_t> next_normalizer_id{1};
 
@@ -308,6 +343,7 @@ struct NameNormalizer::Impl {
   std::string CyrillicSimple(std::u32string_view folded) const;
   void Tag(TokList& toks, NameKind kind) const;
   std::vector<NameToken> Finish(TokList toks) const;
+  std::vector<NameToken> FinishTokens(TokList toks) const;
 
   void LoadTables();
   TokList TokenizeForm(std::string_view form) const;
@@ -879,6 +915,38 @@ std::vector<Segment> NameNormalizer::Impl::WordSegments(
       out.push_back(std::move(seg));
       return out;
     }
+    case ScriptClass::kHebrew:
+    case ScriptClass::kThai: {
+      // Niqqud and Thai tone/vowel marks are not removed: the tables list
+      // the written forms as usually written (without niqqud).
+      std::u32string bare;
+      for (char32_t c : folded32) {
+        if (word.script == ScriptClass::kHebrew &&
+            u_charType(static_cast<UChar32>(c)) == U_NON_SPACING_MARK)
+          continue;
+        bare.push_back(c);
+      }
+      const auto& table =
+          word.script == ScriptClass::kHebrew ? tables.hebrew : tables.thai;
+      Segment seg;
+      if (auto it = table.find(bare); it != table.end()) {
+        for (const std::string& spelling : it->second) {
+          seg.options.push_back({MakeTok(spelling, surface, folded)});
+        }
+      } else {
+        std::string icu = Translit(*Thread().any_latin, w);
+        if (word.script == ScriptClass::kThai) {
+          std::string rtgs = ThaiFold(icu);
+          seg.options.push_back({MakeTok(rtgs, surface, folded)});
+          if (rtgs != icu)
+            seg.options.push_back({MakeTok(icu, surface, folded)});
+        } else {
+          seg.options.push_back({MakeTok(icu, surface, folded)});
+        }
+      }
+      out.push_back(std::move(seg));
+      return out;
+    }
     case ScriptClass::kKana:
     case ScriptClass::kOther:
       out.push_back(Segment{
@@ -978,6 +1046,21 @@ void NameNormalizer::Impl::Tag(TokList& toks, NameKind kind) const {
 }
 
 std::vector<NameToken> NameNormalizer::Impl::Finish(TokList toks) const {
+  std::vector<NameToken> out = FinishTokens(std::move(toks));
+  for (NameToken& t : out) {
+    if (t.role == TokenRole::kLegalForm) {
+      auto it = tables.legal_families.find(t.legal_form);
+      if (it != tables.legal_families.end()) t.equivalence = it->second;
+    } else if (t.role == TokenRole::kWord) {
+      auto it = tables.given_groups.find(t.key);
+      if (it != tables.given_groups.end()) t.equivalence = it->second;
+      t.place = tables.places.contains(t.key);
+    }
+  }
+  return out;
+}
+
+std::vector<NameToken> NameNormalizer::Impl::FinishTokens(TokList toks) const {
   std::vector<NameToken> out;
   out.reserve(toks.size());
   for (Tok& t : toks) {
@@ -1051,6 +1134,47 @@ void NameNormalizer::Impl::LoadTables() {
     std::vector<std::string> spellings;
     for (std::string_view s : Split(row[1], '|')) spellings.emplace_back(s);
     t.arabic.emplace(ToU32(row[0]), std::move(spellings));
+  }
+  for (const char* file : {"hebrew_names.tsv", "thai_names.tsv"}) {
+    auto& table =
+        std::string_view(file) == "hebrew_names.tsv" ? t.hebrew : t.thai;
+    for (const auto& row : TsvRows(TableContent(file))) {
+      if (row.size() < 2) continue;
+      std::vector<std::string> spellings;
+      for (std::string_view sp : Split(row[1], '|')) {
+        sp = Trim(sp);
+        if (!sp.empty()) spellings.emplace_back(sp);
+      }
+      if (!spellings.empty())
+        table.emplace(ToU32(row[0]), std::move(spellings));
+    }
+  }
+  // Group ids start at 1 in file order (0 = no group).
+  std::uint16_t group = 0;
+  for (const auto& row : TsvRows(TableContent("given_name_equivalents.tsv"))) {
+    if (row.size() < 2) continue;
+    ++group;
+    for (std::string_view form : Split(row[1], '|')) {
+      form = Trim(form);
+      if (!form.empty()) t.given_groups.emplace(std::string(form), group);
+    }
+  }
+  std::uint16_t family = 0;
+  for (const auto& row : TsvRows(TableContent("legal_form_families.tsv"))) {
+    if (row.size() < 2) continue;
+    ++family;
+    for (std::string_view canonical : Split(row[1], '|')) {
+      canonical = Trim(canonical);
+      if (!canonical.empty())
+        t.legal_families.emplace(std::string(canonical), family);
+    }
+  }
+  for (const auto& row : TsvRows(TableContent("place_names.tsv"))) {
+    if (!row.empty() && !Trim(row[0]).empty()) t.places.emplace(Trim(row[0]));
+  }
+  for (const auto& [han, word] : t.han_words) {
+    if (!word.place) continue;
+    for (const std::string& key : word.english) t.places.insert(key);
   }
   for (const auto& row : TsvRows(TableContent("legal_forms.tsv"))) {
     if (row.size() < 4) continue;

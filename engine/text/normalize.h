@@ -16,7 +16,13 @@
 //      many languages and scripts recognised ("Co., Ltd.", "有限公司",
 //      "ООО"/"OOO", "GmbH", "Pte. Ltd.", "LLC", "JSC") and tagged
 //      kLegalForm, never deleted; numbers tagged kNumber, single letters
-//      kInitial.
+//      kInitial. Tokens carry their given-name group or legal-form family
+//      (`equivalence`) and a place-name flag.
+//
+// Scripts without written vowels or with a romanization far from ICU's
+// (Hebrew, Thai) are read through tables of common names first
+// (hebrew_names.tsv, thai_names.tsv); other Thai words get ICU's output
+// folded towards RTGS ("smchay" -> "somchai").
 //
 // The normalizer never fails: empty, punctuation-only or invalid input
 // gives a name with no tokens. Input longer than kMaxNameBytes is cut at a
@@ -28,6 +34,7 @@
 #ifndef CLEARANCE_ENGINE_TEXT_NORMALIZE_H_
 #define CLEARANCE_ENGINE_TEXT_NORMALIZE_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -58,13 +65,22 @@ struct NameToken {
   // For kLegalForm: the canonical legal form the token belongs to, e.g.
   // "limited liability company" for "OOO", "company limited" for "有限公司".
   std::string legal_form;
+  // Equivalence class, 0 = none. kWord: the given-name group of the key
+  // (data/reference/given_name_equivalents.tsv: "alexandros" and
+  // "alexander" share one). kLegalForm: the legal-form family
+  // (legal_form_families.tsv: "OOO", "LLC", "GmbH" share one; "JSC" and
+  // "AO" another). Values are only comparable between tokens of one role.
+  std::uint16_t equivalence = 0;
+  // A place name (data/reference/place_names.tsv and the place entries of
+  // han_glossary.tsv: "beijing", "moscow"); company names weigh it less.
+  bool place = false;
 };
 
 struct NormalizedName {
   std::string original;  // the input (after cutting to kMaxNameBytes)
   std::string script;    // ISO 15924 of the input ("Latn", "Hani", ...)
   NameKind kind = NameKind::kUnknown;
-  bool comma_inverted = false;  // "PUTIN, Vladimir" was reordered
+  bool comma_inverted = false;    // "PUTIN, Vladimir" was reordered
   std::vector<NameToken> tokens;  // primary romanization, in name order
   // Other plausible romanizations of the whole name (e.g. Korean reading of
   // Hanja names, Japanese reading of Kanji names, Arabic vowel variants,

@@ -2,12 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "engine/lists/lists.h"
+#include "engine/match/scorer.h"
 #include "engine/store/list_store.h"
 #include "tests/test_support.h"
 
@@ -380,3 +383,33 @@ TEST(Matcher, OpenCachesTheIndexAndRebuildsStaleCaches) {
 
 }  // namespace
 }  // namespace clearance::match
+
+TEST(LevenshteinRatio, BitParallelAgreesWithDynamicProgramming) {
+  // Reference: the textbook DP on short random strings over a small
+  // alphabet (many repeats, the hard case for the bit-parallel algorithm).
+  auto reference = [](std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      std::size_t diag = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        std::size_t up = row[j];
+        row[j] = std::min(
+            {up + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diag = up;
+      }
+    }
+    return 1.0 - double(row[b.size()]) / double(std::max(a.size(), b.size()));
+  };
+  std::uint32_t seed = 12345;
+  auto next = [&] { return seed = seed * 1664525u + 1013904223u; };
+  for (int round = 0; round < 2000; ++round) {
+    std::string a(1 + next() % 70, 'a'), b(1 + next() % 70, 'a');
+    for (char& c : a) c = char('a' + next() % 4);
+    for (char& c : b) c = char('a' + next() % 4);
+    ASSERT_DOUBLE_EQ(clearance::match::internal::LevenshteinRatio(a, b),
+                     reference(a, b))
+        << a << " / " << b;
+  }
+}

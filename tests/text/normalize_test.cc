@@ -437,5 +437,44 @@ TEST(NameNormalizer, DISABLED_Timing) {
   }
 }
 
+
+TEST(NameNormalizer, HebrewNamesReadWithVowels) {
+  auto n = Normalizer().Normalize("משה כהן", NameKind::kPerson);
+  EXPECT_EQ(Keys(n.tokens), "moshe cohen") << Describe(n);
+  EXPECT_EQ(Keys(Normalizer().Normalize("דוד").tokens), "david");
+}
+
+TEST(NameNormalizer, ThaiNamesTableAndRtgsFold) {
+  EXPECT_EQ(Keys(Normalizer().Normalize("สมชาย").tokens), "somchai");
+  // Not in the table: ICU's "smchay"-style output folded towards RTGS.
+  auto n = Normalizer().Normalize("สมชัย");
+  EXPECT_FALSE(n.tokens.empty());
+}
+
+TEST(NameNormalizer, GivenNameGroupsShared) {
+  auto greek = Normalizer().Normalize("Αλέξανδρος", NameKind::kPerson);
+  auto latin = Normalizer().Normalize("Alexander", NameKind::kPerson);
+  ASSERT_EQ(greek.tokens.size(), 1u);
+  ASSERT_EQ(latin.tokens.size(), 1u);
+  EXPECT_EQ(greek.tokens[0].key, "alexandros");
+  EXPECT_NE(greek.tokens[0].equivalence, 0);
+  EXPECT_EQ(greek.tokens[0].equivalence, latin.tokens[0].equivalence);
+  auto other = Normalizer().Normalize("Peter", NameKind::kPerson);
+  EXPECT_NE(other.tokens[0].equivalence, latin.tokens[0].equivalence);
+}
+
+TEST(NameNormalizer, LegalFormFamiliesAndPlaces) {
+  auto ooo = Normalizer().Normalize("Tekhnoprom OOO", NameKind::kEntity);
+  auto llc = Normalizer().Normalize("Tekhnoprom LLC", NameKind::kEntity);
+  auto jsc = Normalizer().Normalize("Tekhnoprom JSC", NameKind::kEntity);
+  ASSERT_EQ(ooo.tokens.back().role, TokenRole::kLegalForm) << Describe(ooo);
+  EXPECT_NE(ooo.tokens.back().equivalence, 0);
+  EXPECT_EQ(ooo.tokens.back().equivalence, llc.tokens.back().equivalence);
+  EXPECT_NE(jsc.tokens.back().equivalence, llc.tokens.back().equivalence);
+  auto beijing = Normalizer().Normalize("Beijing Zhipu", NameKind::kEntity);
+  EXPECT_TRUE(beijing.tokens[0].place);
+  EXPECT_FALSE(beijing.tokens[1].place);
+}
+
 }  // namespace
 }  // namespace clearance::text
