@@ -7,6 +7,11 @@
 #include <sqlite3.h>
 
 #include <array>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -281,6 +286,125 @@ TEST(CanonicalJson, SortsKeysDropsWhiteSpaceKeepsUnicode) {
   auto bad_utf8 = CanonicalJson("\"\xFF\xFE\"");
   ASSERT_FALSE(bad_utf8.has_value());
   EXPECT_EQ(bad_utf8.error().code(), ErrorCode::kParse);
+}
+
+// CanonicalJson is a one-pass rewrite; it must give exactly what
+// nlohmann::json::parse(text).dump() gives, for any input.
+nlohmann::ordered_json RandomValue(std::mt19937& rng, int depth) {
+  auto pick = [&](int n) {
+    return static_cast<int>(rng() % static_cast<unsigned>(n));
+  };
+  const int kind = depth >= 4 ? 2 + pick(6) : pick(8);
+  switch (kind) {
+    case 0: {
+      nlohmann::ordered_json o = nlohmann::ordered_json::object();
+      const char* keys[] = {"b",  "a", "A",  "\xC3\xA9",
+                            "aa", "",  "z1", "\xE5\x8C\x97"};
+      for (int i = pick(6); i > 0; --i)
+        o[keys[pick(8)]] = RandomValue(rng, depth + 1);
+      return o;
+    }
+    case 1: {
+      nlohmann::ordered_json a = nlohmann::ordered_json::array();
+      for (int i = pick(5); i > 0; --i)
+        a.push_back(RandomValue(rng, depth + 1));
+      return a;
+    }
+    case 2: {
+      std::string text;
+      const std::uint32_t pool[] = {
+          'a',  '"',  '\\',   '/',    0x01,    0x1F,     '\n', '\t',
+          0x7F, 0xE9, 0x5317, 0xFFFD, 0x1F600, 0x10FFFF, ' ',  0x00};
+      for (int i = pick(8); i > 0; --i) {
+        nlohmann::json cp_json = nlohmann::json::parse("\"" + [&] {
+          const std::uint32_t cp = pool[pick(16)];
+          char buf[16];
+          if (cp >= 0x10000) {
+            const std::uint32_t v = cp - 0x10000;
+            std::snprintf(buf, sizeof buf, "\\u%04x\\u%04x", 0xD800 + (v >> 10),
+                          0xDC00 + (v & 0x3FF));
+          } else {
+            std::snprintf(buf, sizeof buf, "\\u%04x", cp);
+          }
+          return std::string(buf);
+        }() + "\"");
+        text += cp_json.get<std::string>();
+      }
+      return text;
+    }
+    case 3:
+      return static_cast<std::int64_t>(rng()) * (pick(2) ? 1 : -1) *
+             (pick(2) ? 1 : 1000003);
+    case 4:
+      return std::numeric_limits<std::uint64_t>::max() - rng() % 1000;
+    case 5: {
+      const double fixed[] = {0.1,    1.0,    -0.0, 1e300,
+                              5e-324, 2.5e-3, 1e21, 123456.789};
+      if (pick(2)) return fixed[pick(8)];
+      return std::ldexp(static_cast<double>(rng()), pick(200) - 100);
+    }
+    case 6:
+      return pick(2) == 1;
+    default:
+      return nullptr;
+  }
+}
+
+TEST(CanonicalJson, MatchesNlohmannDumpOnRandomDocuments) {
+  std::mt19937 rng(20261122);
+  for (int i = 0; i < 3000; ++i) {
+    const nlohmann::ordered_json value = RandomValue(rng, 0);
+    for (const std::string& input :
+         {value.dump(), value.dump(2), value.dump(-1, ' ', true)}) {
+      const std::string expected = nlohmann::json::parse(input).dump(
+          -1, ' ', false, nlohmann::json::error_handler_t::strict);
+      auto got = CanonicalJson(input);
+      ASSERT_TRUE(got.has_value()) << input << ": " << got.error().ToString();
+      ASSERT_EQ(*got, expected) << input;
+    }
+  }
+  // Duplicate keys: the last wins, as in nlohmann; a BOM is skipped.
+  for (const std::string input :
+       {R"({"b":1,"a":2,"b":3})", R"({"a":{"y":1,"x":2},"a":[1]})",
+        "\xEF\xBB\xBF {\"a\":1}", "-0", "[-0,0.0,-0.0,1E300]",
+        "123456789012345678901234567890", "-123456789012345678"}) {
+    const std::string expected = nlohmann::json::parse(input).dump();
+    EXPECT_EQ(CanonicalJson(input).value(), expected) << input;
+  }
+  // Whatever nlohmann refuses is refused.
+  for (const std::string input : {"{\"a\":1,}",
+                                  "[1,]",
+                                  "01",
+                                  "1.",
+                                  ".5",
+                                  "\"\\ud800\"",
+                                  "\"\\udc00\"",
+                                  "\"\\ud800\\u0041\"",
+                                  "\"\xC0\x80\"",
+                                  "\"\xED\xA0\x80\"",
+                                  "\"\xF4\x90\x80\x80\"",
+                                  "tru",
+                                  "\"a\x01\"",
+                                  "1 2",
+                                  "",
+                                  "  ",
+                                  "[",
+                                  "{\"a\"}",
+                                  "\"\\x\"",
+                                  "-",
+                                  "1e",
+                                  "+1",
+                                  "{a:1}",
+                                  "[1 2]",
+                                  "\"\xE9\""}) {
+    EXPECT_TRUE(nlohmann::json::parse(input, nullptr, false).is_discarded())
+        << input;
+    auto got = CanonicalJson(input);
+    EXPECT_FALSE(got.has_value()) << input;
+    if (!got) {
+      EXPECT_EQ(got.error().code(), ErrorCode::kParse);
+    }
+  }
 }
 
 TEST(AuditTrail, SqlTriggersRefuseUpdateAndDelete) {
