@@ -1,1 +1,1144 @@
-// Placeholder until the screening facade lands.
+// The screening facade: raw records -> facts -> rules -> Decision -> audit.
+// The fact shapes follow docs/schemas/facts.schema.json; how each fact is
+// derived is documented in docs/records.md ("From records to facts").
+#include "engine/screening/screening.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "engine/audit/audit_trail.h"
+#include "engine/lists/model.h"
+#include "engine/match/matcher.h"
+#include "engine/ownership/ownership.h"
+#include "engine/reference/reference.h"
+#include "engine/rules/rules.h"
+#include "engine/screening/geoip.h"
+#include "engine/store/list_store.h"
+#include "engine/store/ownership_store.h"
+
+namespace clearance::screening {
+namespace {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+constexpr const char* kEngineVersion = "0.1.0";
+// A name hit counts as a confirmed match (the rules' `confirmed`) at this
+// calibrated score on a primary or strong name with no contradicting
+// country/type adjustment; below it the hit is a possible match for review.
+constexpr double kConfirmScore = 0.95;
+// Limits on how far the stored ownership graph is followed upwards from the
+// account's declared parents (a request must stay well under 1 ms).
+constexpr int kMaxOwnershipDepth = 10;
+constexpr size_t kMaxOwnershipEntities = 256;
+
+std::string Dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+std::string Dump(const ordered_json& j) {
+  return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string SystemNow() {
+  const std::time_t t =
+      std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+bool InD5OrMacau(std::string_view country, std::string_view date) {
+  return !country.empty() &&
+         (reference::InCountryGroup("D:5", country, date) ||
+          reference::InCountryGroup("MACAU", country, date));
+}
+
+// Street tokens that say nothing about which street it is.
+const std::set<std::string, std::less<>>& AddressStopwords() {
+  static const std::set<std::string, std::less<>> kWords = {
+      "street",   "st",       "road",  "rd",   "avenue", "ave",     "no",
+      "building", "bldg",     "floor", "fl",   "room",   "rm",      "suite",
+      "unit",     "district", "the",   "of",   "and",    "lane",    "block",
+      "tower",    "park",     "area",  "zone", "city",   "province"};
+  return kWords;
+}
+
+std::vector<std::string> AddressTokens(std::string_view text) {
+  std::vector<std::string> out;
+  std::string token;
+  auto flush = [&] {
+    if (token.size() >= 2 && !AddressStopwords().contains(token) &&
+        token.find_first_not_of("0123456789") != std::string::npos) {
+      out.push_back(token);
+    }
+    token.clear();
+  };
+  for (char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      token += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      flush();
+    }
+  }
+  flush();
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+struct ListedAddress {
+  std::string list;
+  std::int64_t version_id = 0;
+  std::string party_id, party_name, text;
+  std::vector<std::string> tokens;
+};
+
+// Nominal characteristics of common accelerators, from the vendors'
+// datasheets (TPP = 2 x MacTOPS x bit length, dense; docs/records.md). Used
+// only when no attested GPU verdict identifies the model.
+struct GpuSpec {
+  const char* key;  // lower-case substring of the claimed model
+  const char* canonical;
+  const char* eccn;
+  double tpp;
+  double dram_bandwidth;  // GB/s
+};
+constexpr GpuSpec kGpuSpecs[] = {
+    {"b200", "B200", "3A090.a", 36000, 8000},
+    {"h200", "H200", "3A090.a", 15832, 4800},
+    {"h100", "H100-SXM", "3A090.a", 15832, 3350},
+    {"h800", "H800", "3A090.a", 15832, 3350},
+    {"a100", "A100", "3A090.a", 4992, 2039},
+    {"a800", "A800", "3A090.a", 4992, 2039},
+};
+
+const GpuSpec* FindGpu(std::string_view claimed) {
+  const std::string lower = Lower(claimed);
+  for (const GpuSpec& spec : kGpuSpecs) {
+    if (lower.find(spec.key) != std::string::npos) return &spec;
+  }
+  return nullptr;
+}
+
+ordered_json ExplanationJson(const match::Hit& hit) {
+  ordered_json aligned = ordered_json::array();
+  for (const auto& a : hit.explanation.aligned) {
+    aligned.push_back({{"query", a.query_token},
+                       {"listed", a.listed_token},
+                       {"similarity", a.similarity},
+                       {"how", a.how}});
+  }
+  ordered_json adjustments = ordered_json::array();
+  for (const auto& [why, delta] : hit.explanation.adjustments) {
+    adjustments.push_back({{"reason", why}, {"delta", delta}});
+  }
+  ordered_json j = {
+      {"list", hit.list},
+      {"version_id", hit.version_id},
+      {"party_id", hit.party_id},
+      {"party_name", hit.party_name},
+      {"matched_name", hit.matched_name},
+      {"strength", std::string(lists::AliasStrengthName(hit.matched_strength))},
+      {"score", hit.score},
+      {"identifier_hit", hit.identifier_hit}};
+  if (hit.identifier_hit) {
+    j["identifier_type"] = hit.identifier_type;
+    j["identifier_value"] = hit.identifier_value;
+  } else {
+    j["name_score"] = hit.explanation.name_score;
+    j["aligned"] = std::move(aligned);
+    j["unmatched_query"] = hit.explanation.unmatched_query;
+    j["unmatched_listed"] = hit.explanation.unmatched_listed;
+    j["adjustments"] = std::move(adjustments);
+  }
+  j["programs"] = hit.programs;
+  return j;
+}
+
+bool Confirmed(const match::Hit& hit) {
+  if (hit.identifier_hit) return true;
+  if (hit.score < kConfirmScore) return false;
+  if (hit.matched_strength != lists::AliasStrength::kPrimary &&
+      hit.matched_strength != lists::AliasStrength::kStrong) {
+    return false;
+  }
+  for (const auto& [why, delta] : hit.explanation.adjustments) {
+    if (delta < 0 && why.find("differs") != std::string::npos) return false;
+  }
+  return true;
+}
+
+std::string Fixed(double v, int digits) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.*f", digits, v);
+  return buffer;
+}
+
+// Families of ownership.aggregate and the list codes whose parties count.
+struct Family {
+  const char* name;
+  std::vector<std::string> lists;
+};
+const std::vector<Family>& Families() {
+  static const std::vector<Family> kFamilies = {
+      {"OFAC", {"OFAC-SDN", "CSL-OFAC-SDN"}},
+      {"BIS-EL", {"BIS-EL"}},
+      {"BIS-MEU", {"BIS-MEU"}},
+  };
+  return kFamilies;
+}
+
+ordered_json VerdictJson(const attest::GpuVerdict& v) {
+  auto checks = [](const std::vector<attest::Check>& cs) {
+    ordered_json a = ordered_json::array();
+    for (const auto& c : cs)
+      a.push_back(
+          {{"name", c.name}, {"passed", c.passed}, {"detail", c.detail}});
+    return a;
+  };
+  return {{"model",
+           {{"level", v.model.level},
+            {"claimed_model", v.model.claimed_model},
+            {"identified_model", v.model.identified_model},
+            {"matches_claim", v.model.matches_claim},
+            {"eccn", v.model.eccn},
+            {"tpp", v.model.tpp},
+            {"reason", v.model.reason},
+            {"checks", checks(v.model.checks)}}},
+          {"location",
+           {{"claim_consistent", v.location.claim_consistent},
+            {"excludes_restricted", v.location.excludes_restricted},
+            {"possible_countries", v.location.possible_countries},
+            {"possible_restricted", v.location.possible_restricted},
+            {"feasible_radius_km", v.location.feasible_radius_km},
+            {"reason", v.location.reason},
+            {"checks", checks(v.location.checks)}}}};
+}
+
+}  // namespace
+
+std::string Decision::ToJson() const {
+  ordered_json fired_json = ordered_json::array();
+  for (const FiredRule& f : fired) {
+    fired_json.push_back({{"id", f.id},
+                          {"title", f.title},
+                          {"outcome", f.outcome},
+                          {"basis", f.basis},
+                          {"citation", f.citation},
+                          {"explanation", f.explanation},
+                          {"uncertain", f.uncertain}});
+  }
+  ordered_json evidence_json = ordered_json::array();
+  for (const Evidence& e : evidence) {
+    ordered_json item = {
+        {"kind", e.kind}, {"subject", e.subject}, {"summary", e.summary}};
+    ordered_json detail = ordered_json::parse(e.detail_json, nullptr, false);
+    item["detail"] =
+        detail.is_discarded() ? ordered_json(e.detail_json) : detail;
+    evidence_json.push_back(std::move(item));
+  }
+  ordered_json j = {{"decision_id", decision_id}, {"kind", kind},
+                    {"account_id", account_id},   {"as_of", as_of},
+                    {"outcome", outcome},         {"fired", fired_json},
+                    {"evidence", evidence_json}};
+  j["versions"] = {{"list_versions", versions.list_versions},
+                   {"ruleset_hash", versions.ruleset_hash},
+                   {"geoip_database", versions.geoip_database},
+                   {"engine_version", versions.engine_version}};
+  ordered_json facts = ordered_json::parse(facts_json, nullptr, false);
+  j["facts"] = facts.is_discarded() ? ordered_json(nullptr) : facts;
+  ordered_json trace = ordered_json::parse(trace_json, nullptr, false);
+  j["trace"] = trace.is_discarded() ? ordered_json(nullptr) : trace;
+  return Dump(j);
+}
+
+struct Screener::Impl {
+  ScreenerOptions options;
+  std::unique_ptr<match::Matcher> matcher;
+  std::shared_ptr<const rules::RuleSet> rules;
+  std::unique_ptr<internal::GeoIp> geo;
+  std::unique_ptr<audit::AuditTrail> audit;
+  std::optional<ownership::OwnershipGraph> stored_graph;
+  std::set<std::string, std::less<>> list_codes;
+  // country + "|" + lower-case city -> listed addresses there.
+  std::unordered_map<std::string, std::vector<ListedAddress>> addresses;
+
+  // Collected while building facts for one request.
+  struct Work {
+    json facts = json::object();
+    json hits = json::array();
+    std::vector<Evidence> evidence;
+    std::set<std::string> red_flags;
+  };
+
+  std::vector<match::Hit> ScreenName(const std::string& name,
+                                     lists::PartyType type,
+                                     const std::string& country,
+                                     const std::string& dob) const {
+    match::NameQuery q;
+    q.name = name;
+    q.type = type;
+    q.country = country;
+    q.dob = dob;
+    q.limit = 5;
+    return matcher->ScreenName(q);
+  }
+
+  // Records `hits` as facts (unless fact_subject is "") and evidence.
+  // Returns whether any was confirmed.
+  bool RecordHits(const std::vector<match::Hit>& hits, const std::string& kind,
+                  const std::string& fact_subject, const std::string& subject,
+                  const std::string& screened, Work* w) const {
+    bool any_confirmed = false;
+    for (const match::Hit& h : hits) {
+      const bool confirmed = Confirmed(h);
+      any_confirmed = any_confirmed || confirmed;
+      const bool strong =
+          h.matched_strength == lists::AliasStrength::kPrimary ||
+          h.matched_strength == lists::AliasStrength::kStrong;
+      if (!fact_subject.empty()) {
+        w->hits.push_back({{"list", h.list},
+                           {"party_id", h.party_id},
+                           {"score", h.score},
+                           {"strength", strong ? "strong" : "weak"},
+                           {"kind", kind},
+                           {"subject", fact_subject},
+                           {"confirmed", confirmed}});
+      }
+      ordered_json detail = ExplanationJson(h);
+      detail["screened"] = screened;
+      detail["confirmed"] = confirmed;
+      w->evidence.push_back(
+          {"list_hit", subject,
+           "'" + screened + "' " + (confirmed ? "matches " : "may match ") +
+               h.list + " " + h.party_id + " '" + h.party_name + "' (" +
+               (h.identifier_hit ? "identifier " + h.identifier_type
+                                 : "score " + Fixed(h.score, 2)) +
+               ")",
+           Dump(detail)});
+    }
+    return any_confirmed;
+  }
+
+  void ScreenAddress(const AddressRecord& a, const std::string& subject,
+                     Work* w) const {
+    if (a.city.empty() || a.line.empty()) return;
+    auto it = addresses.find(a.country + "|" + Lower(a.city));
+    if (it == addresses.end()) return;
+    const std::vector<std::string> tokens = AddressTokens(a.line);
+    if (tokens.size() < 2) return;
+    std::set<std::string> seen;
+    for (const ListedAddress& listed : it->second) {
+      std::vector<std::string> common;
+      std::set_intersection(tokens.begin(), tokens.end(), listed.tokens.begin(),
+                            listed.tokens.end(), std::back_inserter(common));
+      // Street token overlap: at least two tokens and half of the listed
+      // street's distinctive tokens (city and country already agree).
+      if (common.size() < 2 || common.size() * 2 < listed.tokens.size())
+        continue;
+      if (!seen.insert(listed.list + ":" + listed.party_id).second) continue;
+      const double score = static_cast<double>(common.size()) /
+                           static_cast<double>(listed.tokens.size());
+      w->hits.push_back({{"list", listed.list},
+                         {"party_id", listed.party_id},
+                         {"score", std::min(1.0, score)},
+                         {"strength", "weak"},
+                         {"kind", "address"},
+                         {"subject", "account"},
+                         {"confirmed", false}});
+      ordered_json detail = {
+          {"list", listed.list},
+          {"version_id", listed.version_id},
+          {"party_id", listed.party_id},
+          {"party_name", listed.party_name},
+          {"listed_address", listed.text},
+          {"screened", a.line + ", " + a.city + ", " + a.country},
+          {"common_tokens", common},
+          {"confirmed", false}};
+      w->evidence.push_back({"list_hit", subject,
+                             "address shares " + std::to_string(common.size()) +
+                                 " street tokens with " + listed.list + " " +
+                                 listed.party_id + " '" + listed.party_name +
+                                 "' in " + a.city,
+                             Dump(detail)});
+    }
+  }
+
+  void AccountFacts(const AccountRecord& a, const std::string& as_of,
+                    Work* w) const;
+  void OwnershipFacts(const AccountRecord& a, const std::string& as_of,
+                      const std::vector<std::vector<match::Hit>>& parent_hits,
+                      Work* w) const;
+  Result<Decision> Decide(const AccountRecord& account,
+                          const WorkloadRequest* request,
+                          const std::optional<attest::GpuVerdict>& gpu,
+                          const std::string& as_of);
+};
+
+void Screener::Impl::AccountFacts(const AccountRecord& a,
+                                  const std::string& as_of, Work* w) const {
+  json account = json::object();
+  const lists::PartyType self_type = a.type == "person"
+                                         ? lists::PartyType::kPerson
+                                         : lists::PartyType::kEntity;
+  account["legal_name"] = a.legal_name;
+  account["type"] = a.type;
+  account["country"] = a.country;
+  const std::string kyc_country =
+      a.addresses.empty() ? a.country : a.addresses.front().country;
+  account["kyc_address_country"] = kyc_country;
+  // The principal place of business defaults to the country of
+  // incorporation when the record does not state it.
+  account["hq_country"] = a.hq_country.empty() ? a.country : a.hq_country;
+  if (!a.email_domain.empty()) account["email_domain"] = a.email_domain;
+  if (!a.phone_country.empty()) account["phone_country"] = a.phone_country;
+  account["is_reseller"] = a.is_reseller;
+  if (!a.end_user_type.empty()) account["end_user_type"] = a.end_user_type;
+  account["is_informed_letter"] = a.is_informed_letter;
+  if (a.verified) account["verified"] = *a.verified;
+  account["verification_failures"] = a.verification_failures;
+  if (a.cip_attested) account["cip_attested"] = *a.cip_attested;
+  if (!a.formed_on.empty()) {
+    account["age_days"] =
+        *rules::ParseDate(as_of) - *rules::ParseDate(a.formed_on);
+  }
+
+  // Names of the account itself.
+  RecordHits(ScreenName(a.legal_name, self_type, a.country, ""), "name",
+             "account", "legal_name", a.legal_name, w);
+  for (size_t i = 0; i < a.trade_names.size(); ++i) {
+    RecordHits(ScreenName(a.trade_names[i], self_type, a.country, ""), "name",
+               "account", "trade_names[" + std::to_string(i) + "]",
+               a.trade_names[i], w);
+  }
+  for (const std::string* id : {&a.lei, &a.registration_number, &a.tax_id}) {
+    if (id->empty()) continue;
+    RecordHits(matcher->ScreenIdentifier(*id), "identifier", "account",
+               id == &a.lei
+                   ? "lei"
+                   : (id == &a.tax_id ? "tax_id" : "registration_number"),
+               *id, w);
+  }
+
+  // Addresses: their country/region for the embargo rules, and listed
+  // addresses in the same city.
+  json address_facts = json::array();
+  for (size_t i = 0; i < a.addresses.size(); ++i) {
+    const AddressRecord& ad = a.addresses[i];
+    json item = {{"country", ad.country}};
+    const reference::SanctionedRegion* region = reference::FindSanctionedRegion(
+        ad.region, ad.region.empty() ? ad.city : ad.region, as_of);
+    if (region == nullptr && !ad.city.empty())
+      region = reference::FindSanctionedRegion("", ad.city, as_of);
+    if (!ad.region.empty())
+      item["region"] = ad.region;
+    else if (region != nullptr)
+      item["region"] = ad.city;
+    if (region != nullptr) {
+      w->evidence.push_back(
+          {"address", "addresses[" + std::to_string(i) + "]",
+           "address lies in " + region->name + " (" + region->citation + ")",
+           Dump(ordered_json{{"region", region->id},
+                             {"city", ad.city},
+                             {"country", ad.country}})});
+    }
+    address_facts.push_back(std::move(item));
+    ScreenAddress(ad, "addresses[" + std::to_string(i) + "]", w);
+  }
+  account["addresses"] = std::move(address_facts);
+
+  // People: owners and signatories screened as persons.
+  json owners = json::array();
+  for (size_t i = 0; i < a.people.size(); ++i) {
+    const PersonRecord& p = a.people[i];
+    const std::string fact_subject =
+        p.role == "beneficial_owner" ? "owner" : "signatory";
+    const bool listed = RecordHits(
+        ScreenName(p.name, lists::PartyType::kPerson, p.country, p.dob), "name",
+        fact_subject, "people[" + std::to_string(i) + "]", p.name, w);
+    if (p.role == "beneficial_owner") {
+      json o = {{"name", p.name}, {"listed", listed}};
+      if (!p.country.empty()) o["country"] = p.country;
+      if (p.share) o["share"] = *p.share;
+      owners.push_back(std::move(o));
+    }
+  }
+
+  // Related entities: parents and subsidiaries are screened as entities;
+  // downstream customers of a reseller too, with their HQ country.
+  std::vector<std::vector<match::Hit>> parent_hits(a.related.size());
+  json downstream = json::array();
+  for (size_t i = 0; i < a.related.size(); ++i) {
+    const RelatedEntity& r = a.related[i];
+    const std::string subject = "related[" + std::to_string(i) + "]";
+    auto hits = ScreenName(r.name, lists::PartyType::kEntity, r.country, "");
+    if (r.relation == "parent") {
+      const bool listed = RecordHits(hits, "name", "owner", subject, r.name, w);
+      if (!r.percent || *r.percent >= 25) {
+        json o = {{"name", r.name}, {"listed", listed}};
+        const std::string& c = r.hq_country.empty() ? r.country : r.hq_country;
+        if (!c.empty()) o["country"] = c;
+        if (r.percent) o["share"] = *r.percent;
+        owners.push_back(std::move(o));
+      }
+      parent_hits[i] = std::move(hits);
+    } else if (r.relation == "downstream_customer") {
+      const bool listed =
+          RecordHits(hits, "name", "downstream", subject, r.name, w);
+      json c = {{"name", r.name}, {"listed", listed}};
+      if (!r.country.empty()) c["country"] = r.country;
+      if (!r.hq_country.empty()) c["hq_country"] = r.hq_country;
+      if (InD5OrMacau(r.country, as_of) || InD5OrMacau(r.hq_country, as_of)) {
+        w->evidence.push_back(
+            {"consistency", subject,
+             "downstream customer '" + r.name +
+                 "' is in or headquartered in D:5/Macau",
+             Dump(ordered_json{{"country", r.country},
+                               {"hq_country", r.hq_country}})});
+      }
+      downstream.push_back(std::move(c));
+    } else {
+      // A listed subsidiary is evidence for review; the facts have no
+      // subject for it (the rules look through ownership upwards only).
+      RecordHits(hits, "name", "", subject, r.name, w);
+    }
+  }
+  account["beneficial_owners"] = std::move(owners);
+  if (a.is_reseller || !downstream.empty())
+    account["downstream_customers"] = std::move(downstream);
+
+  // Payments: payer names, instrument/bank countries, crypto addresses.
+  json payments = json::array();
+  for (size_t i = 0; i < a.payments.size(); ++i) {
+    const PaymentRecord& p = a.payments[i];
+    const std::string subject = "payments[" + std::to_string(i) + "]";
+    json item = {{"method", p.method}};
+    const std::string& country =
+        p.instrument_country.empty() ? p.bank_country : p.instrument_country;
+    if (!country.empty()) item["instrument_country"] = country;
+    bool listed = false;
+    if (!p.payer_name.empty()) {
+      listed = RecordHits(
+          ScreenName(p.payer_name, lists::PartyType::kUnknown, country, ""),
+          "name", "payment", subject + ".payer_name", p.payer_name, w);
+    }
+    if (!p.crypto_address.empty()) {
+      item["crypto_address"] = p.crypto_address;
+      listed = RecordHits(matcher->ScreenIdentifier(p.crypto_address),
+                          "identifier", "payment", subject + ".crypto_address",
+                          p.crypto_address, w) ||
+               listed;
+    }
+    if (!p.chain.empty()) item["chain"] = p.chain;
+    item["listed"] = listed;
+    payments.push_back(std::move(item));
+    if (!country.empty() && country != kyc_country) {
+      w->evidence.push_back({"consistency", subject,
+                             "payment instrument country " + country +
+                                 " differs from KYC country " + kyc_country,
+                             Dump(ordered_json{{"payment_country", country},
+                                               {"kyc_country", kyc_country}})});
+    }
+  }
+  w->facts["payments"] = std::move(payments);
+
+  // IP events: pre-resolved fields win; otherwise the MMDB.
+  json events = json::array();
+  for (size_t i = 0; i < a.ip_events.size(); ++i) {
+    const IpEvent& e = a.ip_events[i];
+    const std::string subject = "ip_events[" + std::to_string(i) + "]";
+    std::string country = e.country, region = e.region, city, source = "event";
+    if (country.empty()) {
+      if (auto geo_result = geo ? geo->Lookup(e.address) : std::nullopt) {
+        country = geo_result->country;
+        if (region.empty()) region = geo_result->region;
+        city = geo_result->city;
+        source = "mmdb";
+      } else {
+        source = "unresolved";
+      }
+    }
+    const reference::SanctionedRegion* sanctioned =
+        reference::FindSanctionedRegion(region, region.empty() ? city : region,
+                                        as_of);
+    if (sanctioned == nullptr && !city.empty())
+      sanctioned = reference::FindSanctionedRegion("", city, as_of);
+    if (region.empty() && sanctioned != nullptr) region = city;
+    json item = {{"address", e.address},
+                 {"anonymizer", e.anonymizer.empty() ? "none" : e.anonymizer}};
+    if (!country.empty()) item["country"] = country;
+    if (!region.empty()) item["region"] = region;
+    events.push_back(std::move(item));
+    ordered_json detail = {
+        {"address", e.address}, {"kind", e.kind},
+        {"at", e.at},           {"country", country},
+        {"region", region},     {"city", city},
+        {"source", source},     {"anonymizer", e.anonymizer}};
+    std::string summary =
+        e.address + " -> " + (country.empty() ? "unknown" : country) +
+        (region.empty() ? "" : " " + region) + " (" + source + ")";
+    if (sanctioned != nullptr) {
+      detail["sanctioned_region"] = sanctioned->id;
+      summary += ": " + sanctioned->name;
+    }
+    w->evidence.push_back({"ip", subject, summary, Dump(detail)});
+    if (!country.empty() && country != kyc_country) {
+      w->evidence.push_back(
+          {"consistency", subject,
+           "IP country " + country + " differs from KYC country " + kyc_country,
+           Dump(ordered_json{{"ip_country", country},
+                             {"kyc_country", kyc_country}})});
+    }
+  }
+  w->facts["ip_events"] = std::move(events);
+
+  // D:5 indicators behind a third-country front (BIS May 2025 guidance):
+  // an account outside D:5/Macau with D:5/Macau indicators of two or more
+  // kinds is a red flag.
+  if (!InD5OrMacau(a.country, as_of) && !InD5OrMacau(a.hq_country, as_of)) {
+    std::map<std::string, std::string> indicators;  // kind -> what
+    for (const auto& e : w->facts["ip_events"]) {
+      if (e.contains("country") &&
+          InD5OrMacau(e["country"].get<std::string>(), as_of)) {
+        indicators["ip"] = e["address"].get<std::string>() + " in " +
+                           e["country"].get<std::string>();
+      }
+    }
+    for (const PaymentRecord& p : a.payments) {
+      for (const std::string* c : {&p.instrument_country, &p.bank_country}) {
+        if (InD5OrMacau(*c, as_of))
+          indicators["payment"] = p.method + " from " + *c;
+      }
+    }
+    if (InD5OrMacau(a.phone_country, as_of))
+      indicators["phone"] = a.phone_country;
+    const std::string domain = Lower(a.email_domain);
+    for (const char* tld : {".cn", ".hk", ".mo"}) {
+      if (domain.size() > 3 && domain.ends_with(tld))
+        indicators["email"] = a.email_domain;
+    }
+    for (const PersonRecord& p : a.people) {
+      if (InD5OrMacau(p.country, as_of))
+        indicators["people"] = p.name + " (" + p.country + ")";
+    }
+    for (const AddressRecord& ad : a.addresses) {
+      if (InD5OrMacau(ad.country, as_of))
+        indicators["address"] = ad.city + ", " + ad.country;
+    }
+    if (!indicators.empty()) {
+      ordered_json detail = ordered_json::object();
+      for (const auto& [k, v] : indicators) detail[k] = v;
+      const bool flag = indicators.size() >= 2;
+      if (flag) w->red_flags.insert("d5_indicators_third_country");
+      w->evidence.push_back(
+          {"consistency", "account",
+           std::to_string(indicators.size()) +
+               " kind(s) of D:5/Macau indicator for an account in " +
+               a.country + (flag ? " (red flag)" : ""),
+           Dump(detail)});
+    }
+  }
+
+  // KYC completeness against the proposed IaaS CIP fields.
+  json missing = json::array();
+  if (a.legal_name.empty()) missing.push_back("name");
+  if (a.addresses.empty()) missing.push_back("address");
+  if (a.payments.empty()) missing.push_back("payment");
+  if (a.email_domain.empty()) missing.push_back("email");
+  if (a.phone_country.empty()) missing.push_back("phone");
+  if (a.ip_events.empty()) missing.push_back("ip_log");
+  if (a.type == "entity" && account["beneficial_owners"].empty())
+    missing.push_back("beneficial_owners");
+  if (!missing.empty()) {
+    w->evidence.push_back({"kyc", "account",
+                           "missing CIP fields: " + Dump(missing),
+                           Dump(missing)});
+  }
+  account["kyc_missing"] = std::move(missing);
+  for (const std::string& f : a.red_flags) w->red_flags.insert(f);
+
+  w->facts["account"] = std::move(account);
+  OwnershipFacts(a, as_of, parent_hits, w);
+}
+
+void Screener::Impl::OwnershipFacts(
+    const AccountRecord& a, const std::string& as_of,
+    const std::vector<std::vector<match::Hit>>& parent_hits, Work* w) const {
+  std::vector<ownership::Entity> entities;
+  std::vector<ownership::Holding> holdings;
+  std::map<std::string, size_t> index;  // entity id -> position
+  auto add_entity = [&](ownership::Entity e) -> ownership::Entity& {
+    auto [it, inserted] = index.emplace(e.id, entities.size());
+    if (inserted) {
+      entities.push_back(std::move(e));
+    } else {
+      ownership::Entity& have = entities[it->second];
+      for (auto& l : e.listings) have.listings.push_back(std::move(l));
+      if (have.hq_country.empty()) have.hq_country = e.hq_country;
+      if (have.country.empty()) have.country = e.country;
+    }
+    return entities[it->second];
+  };
+  const std::string self = "acct:" + a.account_id;
+  add_entity({self,
+              a.legal_name,
+              a.country,
+              a.hq_country.empty() ? a.country : a.hq_country,
+              {}});
+
+  std::map<std::string, std::string> declared_ids;  // record id -> graph id
+  bool any_parent = false;
+  std::vector<std::string> frontier;
+  for (size_t i = 0; i < a.related.size(); ++i) {
+    const RelatedEntity& r = a.related[i];
+    if (r.relation != "parent") continue;
+    any_parent = true;
+    ownership::Entity e;
+    e.name = r.name;
+    e.country = r.country;
+    e.hq_country = r.hq_country.empty() ? r.country : r.hq_country;
+    const match::Hit* listed = nullptr;
+    for (const match::Hit& h : parent_hits[i]) {
+      if (Confirmed(h)) {
+        listed = &h;
+        e.listings.push_back({h.list, h.party_id, "", ""});
+      }
+    }
+    if (!r.id.empty()) {
+      e.id = r.id;
+      const size_t colon = r.id.find(':');
+      if (colon != std::string::npos &&
+          list_codes.contains(std::string_view(r.id).substr(0, colon))) {
+        e.listings.push_back(
+            {r.id.substr(0, colon), r.id.substr(colon + 1), "", ""});
+      }
+    } else if (listed != nullptr) {
+      e.id = listed->list + ":" + listed->party_id;
+    } else {
+      e.id = "related:" + std::to_string(i);
+    }
+    if (!r.id.empty()) declared_ids[r.id] = e.id;
+    frontier.push_back(e.id);
+    add_entity(std::move(e));
+  }
+  for (size_t i = 0; i < a.related.size(); ++i) {
+    const RelatedEntity& r = a.related[i];
+    if (r.relation != "parent") continue;
+    // The graph id given to this parent above.
+    std::string owner = r.id;
+    if (owner.empty()) {
+      owner = "related:" + std::to_string(i);
+      for (const match::Hit& h : parent_hits[i]) {
+        if (Confirmed(h)) {
+          owner = h.list + ":" + h.party_id;
+          break;
+        }
+      }
+    }
+    std::string owned = self;
+    if (!r.of.empty() && r.of != a.account_id)
+      owned = declared_ids.count(r.of) ? declared_ids[r.of] : r.of;
+    ownership::Holding h;
+    h.owner = owner;
+    h.owned = owned;
+    h.percent = r.percent;
+    h.source = "account record";
+    h.record_ref = "related[" + std::to_string(i) + "]";
+    holdings.push_back(std::move(h));
+  }
+  // Subsidiaries of the account (for the record; they do not change the
+  // account's own aggregate).
+  for (size_t i = 0; i < a.related.size(); ++i) {
+    const RelatedEntity& r = a.related[i];
+    if (r.relation != "subsidiary") continue;
+    const std::string id = r.id.empty() ? "related:" + std::to_string(i) : r.id;
+    add_entity({id,
+                r.name,
+                r.country,
+                r.hq_country.empty() ? r.country : r.hq_country,
+                {}});
+    holdings.push_back({self, id, r.percent, ownership::HoldingKind::kShares,
+                        "account record", "related[" + std::to_string(i) + "]",
+                        "", ""});
+  }
+  // Follow the stored graph upwards from the declared parents.
+  if (stored_graph) {
+    std::set<std::string> visited;
+    for (int depth = 0; depth < kMaxOwnershipDepth && !frontier.empty();
+         ++depth) {
+      std::vector<std::string> next;
+      for (const std::string& id : frontier) {
+        if (!visited.insert(id).second ||
+            entities.size() >= kMaxOwnershipEntities)
+          continue;
+        const ownership::Entity* stored = stored_graph->FindEntity(id);
+        if (stored == nullptr) continue;
+        add_entity(*stored);
+        for (const ownership::Holding* h : stored_graph->OwnersOf(id, as_of)) {
+          const ownership::Entity* owner = stored_graph->FindEntity(h->owner);
+          if (owner == nullptr) continue;
+          add_entity(*owner);
+          holdings.push_back(*h);
+          next.push_back(h->owner);
+        }
+      }
+      frontier = std::move(next);
+    }
+  }
+
+  json own = {{"aggregate", json::object()}};
+  if (!any_parent && holdings.empty()) {
+    for (const Family& f : Families()) own["aggregate"][f.name] = 0;
+    w->facts["ownership"] = std::move(own);
+    return;
+  }
+  // Drop duplicate holdings (same owner, owned, record) picked up twice.
+  std::sort(holdings.begin(), holdings.end(), [](const auto& x, const auto& y) {
+    return std::tie(x.owner, x.owned, x.record_ref) <
+           std::tie(y.owner, y.owned, y.record_ref);
+  });
+  holdings.erase(std::unique(holdings.begin(), holdings.end(),
+                             [](const auto& x, const auto& y) {
+                               return x.owner == y.owner &&
+                                      x.owned == y.owned &&
+                                      x.record_ref == y.record_ref;
+                             }),
+                 holdings.end());
+  auto graph = ownership::OwnershipGraph::Build(entities, holdings);
+  if (!graph) {
+    // Declared data the graph refuses (e.g. a parent holding itself): the
+    // account cannot be cleared on ownership; say so and hold.
+    own["unknown_percentages"] = true;
+    w->evidence.push_back(
+        {"ownership", "related",
+         "ownership data rejected: " + graph.error().message(), "{}"});
+    w->red_flags.insert("ownership_data_inconsistent");
+    w->facts["ownership"] = std::move(own);
+    return;
+  }
+  auto name_of = [&](const std::string& id) {
+    const ownership::Entity* e = graph->FindEntity(id);
+    return e != nullptr && !e->name.empty() ? e->name : id;
+  };
+  json paths = json::array();
+  bool unknown = false, controlled = false;
+  for (const Family& f : Families()) {
+    auto share = graph->AggregateListedShare(self, f.lists, as_of);
+    if (!share) continue;
+    own["aggregate"][f.name] = share->share;
+    if (!share->controlled_by.empty()) controlled = true;
+    if (!share->unknown_percentages.empty() &&
+        share->share_upper_bound > share->share)
+      unknown = true;
+    ordered_json detail = {{"family", f.name},
+                           {"share", share->share},
+                           {"share_upper_bound", share->share_upper_bound},
+                           {"controlled_by", share->controlled_by},
+                           {"unknown_percentages", share->unknown_percentages}};
+    ordered_json path_json = ordered_json::array();
+    for (const ownership::OwnershipPath& p : share->paths) {
+      std::string text = name_of(p.entities.front()) + " [" + p.list + "]";
+      for (size_t k = 1; k < p.entities.size(); ++k) {
+        text += " -" +
+                Fixed(k - 1 < p.percents.size() ? p.percents[k - 1] : 0, 2) +
+                "%-> " + name_of(p.entities[k]);
+      }
+      text += " (contributes " + Fixed(p.contribution, 2) + "%)";
+      paths.push_back(text);
+      path_json.push_back({{"text", text},
+                           {"entities", p.entities},
+                           {"percents", p.percents},
+                           {"contribution", p.contribution},
+                           {"list", p.list}});
+    }
+    detail["paths"] = std::move(path_json);
+    if (share->share > 0 || !share->controlled_by.empty() ||
+        share->share_upper_bound > 0) {
+      w->evidence.push_back(
+          {"ownership", "related",
+           std::string(f.name) + " aggregate " + Fixed(share->share, 2) + "%" +
+               (share->share_upper_bound > share->share
+                    ? " (up to " + Fixed(share->share_upper_bound, 2) +
+                          "% with unknown percentages)"
+                    : ""),
+           Dump(detail)});
+    }
+  }
+  own["controlled_by_listed"] = controlled;
+  own["unknown_percentages"] = unknown;
+  own["paths"] = std::move(paths);
+  if (auto chain = graph->UltimateParent(self, as_of);
+      chain && chain->chain.size() > 1) {
+    std::string country = chain->hq_country;
+    if (country.empty()) {
+      if (const ownership::Entity* top =
+              graph->FindEntity(chain->ultimate_parent))
+        country = top->country;
+    }
+    if (!country.empty())
+      w->facts["account"]["ultimate_parent_country"] = country;
+    std::string text;
+    for (size_t k = 0; k < chain->chain.size(); ++k)
+      text += (k ? " <- " : "") + name_of(chain->chain[k]);
+    w->evidence.push_back(
+        {"ownership", "related",
+         "ultimate parent " + name_of(chain->ultimate_parent) +
+             (country.empty() ? "" : " (" + country + ")"),
+         Dump(ordered_json{{"chain", chain->chain},
+                           {"percents", chain->percents},
+                           {"hq_country", country},
+                           {"text", text},
+                           {"ambiguous", chain->ambiguous}})});
+  }
+  w->facts["ownership"] = std::move(own);
+}
+
+Result<Decision> Screener::Impl::Decide(
+    const AccountRecord& account, const WorkloadRequest* request,
+    const std::optional<attest::GpuVerdict>& gpu, const std::string& as_of) {
+  const auto date = rules::ParseDate(as_of);
+  if (!date)
+    return Fail(ErrorCode::kInvalidArgument,
+                "as_of: expected YYYY-MM-DD, got '" + as_of + "'");
+  if (account.account_id.empty() || account.legal_name.empty() ||
+      account.country.empty()) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "account: account_id, legal_name and country are required");
+  }
+  Work w;
+  AccountFacts(account, as_of, &w);
+  rules::AppliesTo applies_to = rules::AppliesTo::kRemoteService;
+  if (request != nullptr) {
+    json wl = {{"count", request->gpu_count},
+               {"datacenter_country", request->datacenter_country},
+               {"deployment", request->deployment}};
+    std::string model = request->gpu_model;
+    const GpuSpec* spec = FindGpu(request->gpu_model);
+    if (spec != nullptr) {
+      model = spec->canonical;
+      wl["eccn"] = spec->eccn;
+      wl["tpp"] = spec->tpp;
+      wl["dram_bandwidth"] = spec->dram_bandwidth;
+      wl["designed_for_datacenter"] = true;
+    }
+    if (gpu && gpu->model.level != "unverified" &&
+        !gpu->model.identified_model.empty()) {
+      model = gpu->model.identified_model;
+      if (!gpu->model.eccn.empty()) wl["eccn"] = gpu->model.eccn;
+      if (gpu->model.tpp > 0) wl["tpp"] = gpu->model.tpp;
+    }
+    wl["gpu_model"] = model;
+    if (!request->declared_end_use.empty())
+      wl["declared_end_use"] = request->declared_end_use;
+    if (!request->workload_type.empty())
+      wl["workload_type"] = request->workload_type;
+    if (request->est_training_ops > 0)
+      wl["est_training_ops"] = request->est_training_ops;
+    if (!request->export_from.empty()) wl["export_from"] = request->export_from;
+    wl["datacenter_is_veu"] = request->datacenter_is_veu;
+    if (request->cluster_fp64_pflops > 0)
+      wl["cluster_fp64_pflops"] = request->cluster_fp64_pflops;
+    w.facts["workload"] = std::move(wl);
+    w.evidence.push_back(
+        {"gpu", "workload",
+         request->gpu_model + " -> " + model +
+             (w.facts["workload"].contains("eccn")
+                  ? " (" + w.facts["workload"]["eccn"].get<std::string>() +
+                        (gpu ? ", GPU verdict " + gpu->model.level
+                             : ", nominal datasheet values") +
+                        ")"
+                  : " (model not in the catalog: ECCN unknown)"),
+         Dump(gpu ? VerdictJson(*gpu)
+                  : ordered_json{{"claimed", request->gpu_model}})});
+    if (gpu) {
+      w.facts["attestation"] = {
+          {"model_verdict", gpu->model.level},
+          {"model_matches_claim", gpu->model.matches_claim},
+          {"location_excludes_restricted", gpu->location.excludes_restricted}};
+    }
+    if (request->deployment != "REMOTE_SERVICE")
+      applies_to = rules::AppliesTo::kHardwareTransfer;
+  }
+  w.facts["hits"] = std::move(w.hits);
+  w.facts["red_flags"] =
+      json(std::vector<std::string>(w.red_flags.begin(), w.red_flags.end()));
+  w.facts["decision"] = {{"date", as_of}};
+  w.facts["request"] = {
+      {"applies_to", std::string(rules::AppliesToName(applies_to))}};
+
+  auto facts = rules::Facts::FromJson(w.facts);
+  if (!facts) return std::unexpected(facts.error().WithContext("facts"));
+  auto evaluated = rules->Evaluate(*facts, *date, applies_to);
+  if (!evaluated) return std::unexpected(evaluated.error());
+
+  Decision d;
+  d.kind = request != nullptr ? "workload" : "account";
+  d.account_id = account.account_id;
+  d.as_of = as_of;
+  d.outcome = std::string(rules::OutcomeName(evaluated->outcome));
+  for (const rules::FiredRule& f : evaluated->fired) {
+    const rules::Rule& rule = rules->rules()[f.rule_index];
+    d.fired.push_back({f.id, rule.title,
+                       std::string(rules::OutcomeName(f.outcome)),
+                       std::string(rules::BasisName(f.basis)), f.citation,
+                       f.explanation, f.uncertain});
+  }
+  d.evidence = std::move(w.evidence);
+  d.versions.list_versions = matcher->version_ids();
+  d.versions.ruleset_hash = rules->hash();
+  d.versions.geoip_database = geo->description();
+  d.versions.engine_version = kEngineVersion;
+  d.facts_json = Dump(w.facts);
+  d.trace_json = Dump(rules::DecisionToJson(*rules, *evaluated));
+
+  if (options.record_decisions) {
+    audit::AuditRecord record;
+    record.kind = audit::RecordKind::kDecision;
+    record.created_at = options.now ? options.now() : SystemNow();
+    record.actor = options.actor;
+    record.subject = account.account_id;
+    record.outcome = d.outcome;
+    auto raw = [](const std::string& text, const ordered_json& fallback) {
+      ordered_json j = ordered_json::parse(text, nullptr, false);
+      return j.is_discarded() ? fallback : j;
+    };
+    const ordered_json account_json =
+        raw(account.raw_json, {{"account_id", account.account_id},
+                               {"legal_name", account.legal_name},
+                               {"country", account.country},
+                               {"note", "record built in code; no raw JSON"}});
+    if (request == nullptr) {
+      record.input_json = Dump(account_json);
+    } else {
+      record.input_json = Dump(ordered_json{
+          {"account", account_json},
+          {"workload",
+           raw(request->raw_json, {{"request_id", request->request_id}})},
+          {"gpu_verdict", gpu ? VerdictJson(*gpu) : ordered_json(nullptr)},
+          {"as_of", as_of}});
+    }
+    record.output_json = d.ToJson();  // decision_id is the record's id
+    auto stored = audit->Append(std::move(record));
+    if (!stored)
+      return std::unexpected(stored.error().WithContext("audit trail"));
+    d.decision_id = stored->id;
+  }
+  return d;
+}
+
+Screener::Screener() : impl_(std::make_unique<Impl>()) {}
+Screener::~Screener() = default;
+
+Result<std::unique_ptr<Screener>> Screener::Open(
+    const ScreenerOptions& options) {
+  std::unique_ptr<Screener> s(new Screener());
+  Impl& impl = *s->impl_;
+  impl.options = options;
+  std::error_code ec;
+  if (!std::filesystem::exists(options.db_path, ec)) {
+    return Fail(ErrorCode::kNotFound,
+                options.db_path + ": no such database (import lists first)");
+  }
+  std::string rules_dir = options.rules_dir;
+  if (rules_dir.empty()) {
+    const char* env = std::getenv("CLEARANCE_RULES");
+    rules_dir = env != nullptr && *env != '\0' ? env : "rules";
+  }
+  auto rules = rules::RuleSet::Load(rules_dir);
+  if (!rules)
+    return std::unexpected(rules.error().WithContext("rules " + rules_dir));
+  impl.rules = *rules;
+
+  match::MatcherOptions match_options;
+  auto matcher = match::Matcher::Open(options.db_path, match_options);
+  if (!matcher) return std::unexpected(matcher.error());
+  impl.matcher = std::move(*matcher);
+
+  auto geo = internal::GeoIp::Open(options.geoip_path);
+  if (!geo) return std::unexpected(geo.error());
+  impl.geo = std::move(*geo);
+
+  auto list_store = store::ListStore::Open(options.db_path);
+  if (!list_store) return std::unexpected(list_store.error());
+  auto versions = (*list_store)->Versions();
+  if (!versions) return std::unexpected(versions.error());
+  const std::vector<std::int64_t>& used = impl.matcher->version_ids();
+  for (const store::ListVersionInfo& v : *versions) {
+    impl.list_codes.insert(v.code);
+    if (!options.screen_addresses ||
+        std::find(used.begin(), used.end(), v.id) == used.end())
+      continue;
+    auto doc = (*list_store)->LoadList(v.id);
+    if (!doc) return std::unexpected(doc.error());
+    for (const lists::Party& p : doc->parties) {
+      for (const lists::Address& a : p.addresses) {
+        if (a.country.empty() || a.city.empty()) continue;
+        std::vector<std::string> tokens =
+            AddressTokens(a.street.empty() ? a.full : a.street);
+        if (tokens.size() < 2) continue;
+        ListedAddress listed{
+            doc->code,
+            v.id,
+            p.source_id,
+            p.names.empty() ? p.source_id : p.names.front().full,
+            (a.street.empty() ? a.full : a.street) + ", " + a.city,
+            std::move(tokens)};
+        impl.addresses[a.country + "|" + Lower(a.city)].push_back(
+            std::move(listed));
+      }
+    }
+  }
+
+  auto owned = store::OwnershipStore::Open(options.db_path);
+  if (!owned) return std::unexpected(owned.error());
+  auto data = (*owned)->Load();
+  if (!data) return std::unexpected(data.error());
+  if (!data->entities.empty()) {
+    auto graph = ownership::OwnershipGraph::Build(std::move(data->entities),
+                                                  std::move(data->holdings));
+    if (!graph)
+      return std::unexpected(graph.error().WithContext("stored ownership"));
+    impl.stored_graph.emplace(std::move(*graph));
+  }
+
+  if (options.record_decisions) {
+    auto trail = audit::AuditTrail::Open(options.db_path);
+    if (!trail) return std::unexpected(trail.error());
+    impl.audit = std::move(*trail);
+  }
+  return s;
+}
+
+Result<Decision> Screener::Screen(const AccountRecord& account,
+                                  const std::string& as_of) {
+  return impl_->Decide(account, nullptr, std::nullopt, as_of);
+}
+
+Result<Decision> Screener::ApproveWorkload(
+    const AccountRecord& account, const WorkloadRequest& request,
+    const std::optional<attest::GpuVerdict>& gpu, const std::string& as_of) {
+  return impl_->Decide(account, &request, gpu, as_of);
+}
+
+}  // namespace clearance::screening
