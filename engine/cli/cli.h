@@ -25,6 +25,8 @@ std::vector<Command> ScreenCommands();
 std::vector<Command> OwnershipCommands();
 // `rules check|eval` (rules_commands.cc) and `rules report` (rules_report.cc).
 std::vector<Command> RulesCommands();
+// `probe challenge|verify|keygen` (probe_commands.cc).
+std::vector<Command> ProbeCommands();
 
 // Runs the program; returns the process exit code.
 int RunCli(int argc, char** argv);
