@@ -22,6 +22,7 @@ std::vector<Command> AllCommands() {
   std::vector<Command> all;
   for (auto& c : ListsCommands()) all.push_back(std::move(c));
   for (auto& c : ScreenCommands()) all.push_back(std::move(c));
+  for (auto& c : DecisionScreenCommands()) all.push_back(std::move(c));
   for (auto& c : OwnershipCommands()) all.push_back(std::move(c));
   for (auto& c : RulesCommands()) all.push_back(std::move(c));
   for (auto& c : ProbeCommands()) all.push_back(std::move(c));

@@ -21,6 +21,8 @@ struct Command {
 std::vector<Command> ListsCommands();
 // `screen name|id|names` and `match pairs` (screen_commands.cc).
 std::vector<Command> ScreenCommands();
+// `screen account|workload`: decisions (decision_screen_commands.cc).
+std::vector<Command> DecisionScreenCommands();
 // `ownership import|explain|scan` (ownership_commands.cc).
 std::vector<Command> OwnershipCommands();
 // `rules check|eval` (rules_commands.cc) and `rules report` (rules_report.cc).
