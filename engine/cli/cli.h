@@ -29,6 +29,8 @@ std::vector<Command> OwnershipCommands();
 std::vector<Command> RulesCommands();
 // `probe challenge|verify|keygen` (probe_commands.cc).
 std::vector<Command> ProbeCommands();
+// `attest locate` (location_commands.cc).
+std::vector<Command> LocationCommands();
 
 // Runs the program; returns the process exit code.
 int RunCli(int argc, char** argv);
