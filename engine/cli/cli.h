@@ -27,6 +27,8 @@ std::vector<Command> DecisionScreenCommands();
 std::vector<Command> OwnershipCommands();
 // `rules check|eval` (rules_commands.cc) and `rules report` (rules_report.cc).
 std::vector<Command> RulesCommands();
+// `attest verify`: NVIDIA GPU attestation (attest_commands.cc).
+std::vector<Command> AttestCommands();
 // `probe challenge|verify|keygen` (probe_commands.cc).
 std::vector<Command> ProbeCommands();
 // `attest locate` (location_commands.cc).
