@@ -288,17 +288,16 @@ TEST(RecordedSets, SingaporeHostWithALocalLandmarkExcludesEveryRestricted) {
 }
 
 TEST(RecordedSets, FarLandmarksAloneCannotExcludeChinaFromSingapore) {
-  // Tokyo, Sydney and Frankfurt measure ~37, ~43 and ~69 ms of RTT: even
-  // at c their disks all reach southern China, so physics cannot exclude
-  // it, and the verdict must say so.
+  // Tokyo, Sydney and Frankfurt measure ~67, ~79 and ~129 ms of RTT: at
+  // c their disks (10,000 km and more) all reach southern China, so physics
+  // cannot exclude it, and the verdict must say so.
   const RttSet set = Without(LoadSet("sg_host"), "sg-sin");
   const LocationReport r = Verify(set, {"SG", {}});
   EXPECT_TRUE(r.verdict.claim_consistent) << FailedChecks(r.verdict);
   EXPECT_FALSE(r.verdict.excludes_restricted);
   EXPECT_TRUE(Has(r.verdict.possible_restricted, "CN"));
   EXPECT_FALSE(Restricted(r, "CN")->excluded);
-  // Far in the west and north, Iran and Syria are out of Tokyo's reach
-  // while the Sydney / Frankfurt disks still need to agree.
+  // Cuba, ~12,000 km from Tokyo, lies beyond its 10,044 km disk.
   EXPECT_TRUE(Restricted(r, "CU")->excluded);
 }
 
