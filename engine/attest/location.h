@@ -100,7 +100,8 @@ struct RttSample {
 //   {"host_key": "<64 hex>", "samples": [{"landmark": "sg-sin",
 //    "nonce": "<64 hex>", "timestamp_us": 1772366400000000,
 //    "rtt_ms": 2.0, "signature": "<128 hex>"}, ...]}
-// (the signed landmark id is "landmark"; other keys are documentation).
+// "landmark" is the signed landmark id; "measured_by" (optional, default
+// the same) names the landmark that timed it. Other keys are documentation.
 struct RttSet {
   std::string host_key;  // raw Ed25519 public key the host answered with
   std::vector<RttSample> samples;
