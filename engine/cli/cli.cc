@@ -25,6 +25,7 @@ std::vector<Command> AllCommands() {
   for (auto& c : DecisionScreenCommands()) all.push_back(std::move(c));
   for (auto& c : OwnershipCommands()) all.push_back(std::move(c));
   for (auto& c : RulesCommands()) all.push_back(std::move(c));
+  for (auto& c : DecisionsCommands()) all.push_back(std::move(c));
   for (auto& c : AttestCommands()) all.push_back(std::move(c));
   for (auto& c : ProbeCommands()) all.push_back(std::move(c));
   for (auto& c : LocationCommands()) all.push_back(std::move(c));

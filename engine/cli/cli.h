@@ -27,6 +27,9 @@ std::vector<Command> DecisionScreenCommands();
 std::vector<Command> OwnershipCommands();
 // `rules check|eval` (rules_commands.cc) and `rules report` (rules_report.cc).
 std::vector<Command> RulesCommands();
+// `decisions show|list|replay|override|approve|clear|rescreen` and
+// `audit verify|head` (decisions_commands.cc).
+std::vector<Command> DecisionsCommands();
 // `attest verify`: NVIDIA GPU attestation (attest_commands.cc).
 std::vector<Command> AttestCommands();
 // `probe challenge|verify|keygen` (probe_commands.cc).
