@@ -805,6 +805,24 @@ Result<std::vector<AuditRecord>> AuditTrail::ActionsFor(
   return out;
 }
 
+Result<void> AuditTrail::ForEach(
+    const std::function<bool(const AuditRecord&)>& visit) const {
+  auto reader = impl_->Reader();
+  if (!reader) return std::unexpected(reader.error());
+  std::optional<Error> bad;
+  auto head = (*reader)->ForEach([&](const AuditRow& row) {
+    auto r = RecordFromRow(row);
+    if (!r) {
+      bad = r.error();
+      return false;
+    }
+    return visit(*r);
+  });
+  if (!head) return std::unexpected(head.error());
+  if (bad) return std::unexpected(*bad);
+  return {};
+}
+
 Result<AuditHead> AuditTrail::Head() const {
   auto reader = impl_->Reader();
   if (!reader) return std::unexpected(reader.error());

@@ -57,6 +57,7 @@
 #define CLEARANCE_ENGINE_AUDIT_AUDIT_TRAIL_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -144,6 +145,14 @@ class AuditTrail {
   // Actions referring to a decision, oldest first.
   Result<std::vector<AuditRecord>> ActionsFor(
       const std::string& decision_id) const;
+  // Every record in seq order (oldest first), in one read snapshot, for
+  // scans such as the rule report's statistics: `visit` is called once per
+  // record and may stop the walk by returning false. Records are not held
+  // in memory. Errors: kDatabase for an unreadable database, kIntegrity for
+  // a record of unknown kind (the walk stops there); the chain itself is
+  // not checked (Verify does that).
+  Result<void> ForEach(
+      const std::function<bool(const AuditRecord&)>& visit) const;
 
   // Walks the whole chain in seq order, in one read snapshot: seqs are 1..N
   // without gaps, every prev_hash is the previous record_hash, every

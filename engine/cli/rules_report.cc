@@ -4,10 +4,12 @@
 // writes the document.
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "engine/audit/audit_trail.h"
 #include "engine/cli/cli.h"
 #include "engine/cli/output.h"
 #include "engine/rules/report.h"
@@ -25,6 +27,69 @@ std::string ReportRulesDir(const Args& args) {
   if (auto dir = args.Get("rules")) return *dir;
   if (const char* env = std::getenv("CLEARANCE_RULES"); env && *env) return env;
   return std::string(CLEARANCE_SOURCE_DIR) + "/rules";
+}
+
+Result<rules::Date> PeriodDate(const Args& args, const char* flag) {
+  const auto text = args.Get(flag);
+  if (!text || text->empty()) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "--decisions, --from and --to go together: --" +
+                    std::string(flag) + " DATE is missing");
+  }
+  const auto date = rules::ParseDate(*text);
+  if (!date) {
+    return Fail(ErrorCode::kInvalidArgument, "--" + std::string(flag) + ": '" +
+                                                 *text + "' is not YYYY-MM-DD");
+  }
+  return *date;
+}
+
+// One pass over the audit trail: decisions created in [--from, --to] and
+// the overrides and cleared hits that refer to them.
+Result<rules::DecisionStatistics> ReadDecisionStatistics(const Args& args) {
+  const auto db = args.Get("decisions");
+  if (!db || db->empty()) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "--decisions, --from and --to go together: --decisions DB is "
+                "missing");
+  }
+  auto from = PeriodDate(args, "from");
+  if (!from) return std::unexpected(from.error());
+  auto to = PeriodDate(args, "to");
+  if (!to) return std::unexpected(to.error());
+  if (*to < *from) {
+    return Fail(ErrorCode::kInvalidArgument, "--to " + rules::FormatDate(*to) +
+                                                 " is before --from " +
+                                                 rules::FormatDate(*from));
+  }
+  // Opening creates a missing database; a report must not.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(*db, ec)) {
+    return Fail(ErrorCode::kNotFound, "--decisions: no database at " + *db);
+  }
+  auto trail = audit::AuditTrail::Open(*db);
+  if (!trail) return std::unexpected(trail.error());
+  rules::DecisionStatsBuilder builder(*from, *to);
+  auto walked = (*trail)->ForEach([&](const audit::AuditRecord& r) {
+    switch (r.kind) {
+      case audit::RecordKind::kDecision:
+        builder.AddDecision(r.id, r.created_at, r.outcome, r.output_json);
+        break;
+      case audit::RecordKind::kOverride:
+        builder.AddOverride(r.refers_to);
+        break;
+      case audit::RecordKind::kClearHit:
+        builder.AddClearedHit(r.refers_to);
+        break;
+      default:
+        break;
+    }
+    return true;
+  });
+  if (!walked) return std::unexpected(walked.error());
+  rules::DecisionStatistics stats = std::move(builder).Finish();
+  stats.database = *db;
+  return stats;
 }
 
 int RunReport(const Args& args) {
@@ -48,16 +113,9 @@ int RunReport(const Args& args) {
   options.as_of = *as_of;
   options.generator = std::string("clearance ") + EngineVersion();
   if (args.Has("decisions") || args.Has("from") || args.Has("to")) {
-    // The decision store arrives with a later issue; until then the report
-    // says so instead of inventing counts.
-    options.decisions_note =
-        "no decision database given (the decision store is not available in "
-        "this build; --decisions " +
-        args.GetOr("decisions", "") + " was not read)";
-    std::fprintf(
-        stderr,
-        "clearance: note: no decision database given: fired/overridden "
-        "counts are not available in this build\n");
+    auto stats = ReadDecisionStatistics(args);
+    if (!stats) return ReportError(stats.error());
+    options.decisions = std::move(*stats);
   }
 
   auto set = rules::RuleSet::Load(ReportRulesDir(args));
@@ -100,16 +158,18 @@ std::vector<Command> RulesReportCommands() {
         "writes Markdown; json the same content for machines. --out FILE\n"
         "writes to FILE instead of standard output.\n"
         "\n"
-        "--decisions DB --from DATE --to DATE will add how often each rule\n"
-        "fired and how many of those decisions were overridden once the\n"
-        "decision store exists; until then the report says \"no decision\n"
-        "database given\".",
+        "--decisions DB --from DATE --to DATE adds, from the audit trail in\n"
+        "DB, how often each rule fired in the decisions created in that\n"
+        "period (inclusive), the outcomes it produced, and how many of those\n"
+        "decisions were later overridden or had a hit cleared, plus the\n"
+        "decision totals per outcome. Without --decisions the report says\n"
+        "\"no decision database given\".",
         {{"rules", "DIR",
           "rule set directory (default $CLEARANCE_RULES, else rules/)"},
          {"as-of", "DATE", "date for 'in force' (YYYY-MM-DD, default today)"},
          {"format", "FORMAT", "html (default), md or json"},
          {"out", "FILE", "write the report to FILE"},
-         {"decisions", "DB", "decision database (later issue)"},
+         {"decisions", "DB", "database holding the audit trail (decisions)"},
          {"from", "DATE", "start of the statistics period"},
          {"to", "DATE", "end of the statistics period"}},
         0,

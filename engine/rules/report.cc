@@ -1080,6 +1080,74 @@ void HtmlCondition(const PlainCondition& c, std::ostringstream& out) {
   out << "</li>";
 }
 
+// --- Decision statistics
+// ---------------------------------------------------------
+
+const RuleFiringStats* FiringOf(const Model& m, std::string_view rule_id) {
+  if (!m.options.decisions) return nullptr;
+  auto it = m.options.decisions->rules.find(rule_id);
+  return it == m.options.decisions->rules.end() ? nullptr : &it->second;
+}
+
+std::string PeriodText(const DecisionStatistics& d) {
+  return FormatDate(d.from) + " to " + FormatDate(d.to);
+}
+
+// "DENY 3, ESCALATE 1" in precedence order, then any other outcome.
+std::string OutcomeCountsText(
+    const std::map<std::string, std::int64_t, std::less<>>& counts) {
+  static constexpr std::string_view kOrder[] = {"DENY", "LICENSE_REQUIRED",
+                                                "ESCALATE", "REPORT", "ALLOW"};
+  std::string out;
+  auto add = [&](std::string_view name, std::int64_t n) {
+    if (!out.empty()) out += ", ";
+    out += std::string(name) + " " + std::to_string(n);
+  };
+  for (std::string_view o : kOrder) {
+    if (auto it = counts.find(o); it != counts.end()) add(o, it->second);
+  }
+  for (const auto& [o, n] : counts) {
+    if (std::find(std::begin(kOrder), std::end(kOrder), o) == std::end(kOrder))
+      add(o, n);
+  }
+  return out;
+}
+
+// The "Fired (period)" and "Overridden" cells of a rule record; "" without
+// statistics.
+std::string FiredText(const Model& m, const Rule& r) {
+  if (!m.options.decisions) return "";
+  const RuleFiringStats* f = FiringOf(m, r.id);
+  std::string text = std::to_string(f ? f->fired : 0) + " of " +
+                     std::to_string(m.options.decisions->decisions) +
+                     " decisions, " + PeriodText(*m.options.decisions);
+  if (f && !f->outcomes.empty())
+    text += " (" + OutcomeCountsText(f->outcomes) + ")";
+  return text;
+}
+
+std::string OverriddenText(const Model& m, const Rule& r) {
+  if (!m.options.decisions) return "";
+  const RuleFiringStats* f = FiringOf(m, r.id);
+  return std::to_string(f ? f->overridden : 0) + " overridden, " +
+         std::to_string(f ? f->cleared : 0) + " with a hit cleared";
+}
+
+// Rule ids in the statistics: catalog order first, then ids this rule set
+// does not hold (decisions made under an older rule set).
+std::vector<std::pair<std::string, bool>> StatsRuleOrder(const Model& m) {
+  std::vector<std::pair<std::string, bool>> ids;
+  std::set<std::string, std::less<>> known;
+  for (const Rule& r : m.rules->rules()) {
+    if (known.insert(r.id).second && FiringOf(m, r.id))
+      ids.push_back({r.id, true});
+  }
+  for (const auto& [id, stats] : m.options.decisions->rules) {
+    if (!known.contains(id)) ids.push_back({id, false});
+  }
+  return ids;
+}
+
 std::string RenderHtml(const Model& m) {
   const RuleSet& set = *m.rules;
   const std::string as_of = FormatDate(m.options.as_of);
@@ -1179,6 +1247,8 @@ std::string RenderHtml(const Model& m) {
       row("Uncertainty", r.uncertain_note);
       row("Configuration read", ConfigUsedText(m, r));
       row("Source", r.file + " line " + std::to_string(r.line));
+      row("Fired (period)", FiredText(m, r));
+      row("Overridden", OverriddenText(m, r));
       out << "</table>\n<div class=\"cond\"><strong>Fires when</strong><ul>";
       HtmlCondition(m.conditions[i], out);
       out << "</ul></div>\n<div class=\"expr\">" << Escape(r.when)
@@ -1234,13 +1304,44 @@ std::string RenderHtml(const Model& m) {
   }
   out << (any ? "." : " none.") << "</p></section>\n";
 
-  out << "<section id=\"decisions\"><h2>Rule firing statistics</h2><p "
-         "class=\"note\">"
-      << Escape(m.options.decisions_note)
-      << ". How often each rule fired over a period, and how many of those "
-         "decisions were "
-         "overridden, is reported when a decision database is given "
-         "(<code>--decisions DB --from DATE --to DATE</code>).</p></section>\n";
+  out << "<section id=\"decisions\"><h2>Rule firing statistics</h2>";
+  if (!m.options.decisions) {
+    out << "<p class=\"note\">" << Escape(m.options.decisions_note)
+        << ". How often each rule fired over a period, and how many of those "
+           "decisions were "
+           "overridden, is reported when a decision database is given "
+           "(<code>--decisions DB --from DATE --to DATE</code>).</p>";
+  } else {
+    const DecisionStatistics& d = *m.options.decisions;
+    out << "<p>Decisions created " << PeriodText(d) << " (inclusive) in <code>"
+        << Escape(d.database) << "</code>: <strong>" << d.decisions
+        << "</strong>"
+        << (d.outcomes.empty()
+                ? ""
+                : " (" + Escape(OutcomeCountsText(d.outcomes)) + ")")
+        << "; " << d.overridden << " later overridden, " << d.cleared
+        << " with a hit cleared"
+        << (d.unreadable ? "; " + std::to_string(d.unreadable) +
+                               " without a readable list of fired rules"
+                         : "")
+        << ".</p>\n<table><tr><th>rule</th><th>Fired (period)</th>"
+           "<th>outcomes produced</th><th>Overridden</th><th>hit "
+           "cleared</th></tr>\n";
+    for (const auto& [id, in_set] : StatsRuleOrder(m)) {
+      const RuleFiringStats& f = d.rules.find(id)->second;
+      out << "<tr><td><code>" << Escape(id) << "</code>"
+          << (in_set ? ""
+                     : " <span class=\"small\">(not in this rule set)</span>")
+          << "</td><td>" << f.fired << "</td><td>"
+          << Escape(OutcomeCountsText(f.outcomes)) << "</td><td>"
+          << f.overridden << "</td><td>" << f.cleared << "</td></tr>\n";
+    }
+    out << "</table><p class=\"small\">Rules that did not fire in the period "
+           "are not listed. A decision counts as overridden when a reviewer "
+           "recorded an override on it (at any time, approved or "
+           "not).</p>";
+  }
+  out << "</section>\n";
   out << "</main>\n</body>\n</html>\n";
   return out.str();
 }
@@ -1307,6 +1408,8 @@ std::string RenderMarkdown(const Model& m) {
       row("Uncertainty", r.uncertain_note);
       row("Configuration read", ConfigUsedText(m, r));
       row("Source", r.file + " line " + std::to_string(r.line));
+      row("Fired (period)", FiredText(m, r));
+      row("Overridden", OverriddenText(m, r));
       out << "\n**Fires when:**\n\n";
       MdCondition(m.conditions[i], 0, out);
       out << "\n```\n"
@@ -1338,12 +1441,36 @@ std::string RenderMarkdown(const Model& m) {
         << "` | " << (c.uncertain ? "[U]" : "") << " | " << Cell(c.note)
         << " | " << Cell(c.citation) << " |\n";
   }
-  out << "\n<a id=\"decisions\"></a>\n## Rule firing statistics\n\n"
-      << m.options.decisions_note
-      << ". How often each rule fired over a period, and how many of those "
-         "decisions were "
-         "overridden, is reported when a decision database is given "
-         "(`--decisions DB --from DATE --to DATE`).\n";
+  out << "\n<a id=\"decisions\"></a>\n## Rule firing statistics\n\n";
+  if (!m.options.decisions) {
+    out << m.options.decisions_note
+        << ". How often each rule fired over a period, and how many of those "
+           "decisions were "
+           "overridden, is reported when a decision database is given "
+           "(`--decisions DB --from DATE --to DATE`).\n";
+  } else {
+    const DecisionStatistics& d = *m.options.decisions;
+    out << "Decisions created " << PeriodText(d) << " (inclusive) in `"
+        << d.database << "`: **" << d.decisions << "**"
+        << (d.outcomes.empty() ? ""
+                               : " (" + OutcomeCountsText(d.outcomes) + ")")
+        << "; " << d.overridden << " later overridden, " << d.cleared
+        << " with a hit cleared"
+        << (d.unreadable ? "; " + std::to_string(d.unreadable) +
+                               " without a readable list of fired rules"
+                         : "")
+        << ".\n\n| rule | Fired (period) | outcomes produced | Overridden | "
+           "hit cleared |\n|---|---|---|---|---|\n";
+    for (const auto& [id, in_set] : StatsRuleOrder(m)) {
+      const RuleFiringStats& f = d.rules.find(id)->second;
+      out << "| `" << id << "`" << (in_set ? "" : " (not in this rule set)")
+          << " | " << f.fired << " | " << OutcomeCountsText(f.outcomes) << " | "
+          << f.overridden << " | " << f.cleared << " |\n";
+    }
+    out << "\nRules that did not fire in the period are not listed. A "
+           "decision counts as overridden when a reviewer recorded an "
+           "override on it (at any time, approved or not).\n";
+  }
   return out.str();
 }
 
@@ -1358,6 +1485,16 @@ nlohmann::ordered_json ConditionJson(const PlainCondition& c) {
     for (const PlainCondition& kid : c.children)
       j["children"].push_back(ConditionJson(kid));
   }
+  return j;
+}
+
+nlohmann::ordered_json FiringJson(const RuleFiringStats& f) {
+  nlohmann::ordered_json j;
+  j["fired"] = f.fired;
+  j["outcomes"] = nlohmann::ordered_json::object();
+  for (const auto& [o, n] : f.outcomes) j["outcomes"][o] = n;
+  j["overridden"] = f.overridden;
+  j["cleared"] = f.cleared;
   return j;
 }
 
@@ -1415,6 +1552,10 @@ std::string RenderJson(const Model& m) {
         }
       }
     }
+    if (m.options.decisions) {
+      const RuleFiringStats* f = FiringOf(m, r.id);
+      rj["decisions"] = FiringJson(f ? *f : RuleFiringStats{});
+    }
     rj["tests"] = nlohmann::ordered_json::array();
     for (const TestView& t : m.tests[i]) {
       nlohmann::ordered_json tj;
@@ -1443,7 +1584,31 @@ std::string RenderJson(const Model& m) {
                            {"note", c.note},
                            {"citation", c.citation}});
   }
-  j["decisions"] = {{"available", false}, {"note", m.options.decisions_note}};
+  if (!m.options.decisions) {
+    j["decisions"] = {{"available", false}, {"note", m.options.decisions_note}};
+  } else {
+    const DecisionStatistics& d = *m.options.decisions;
+    nlohmann::ordered_json dj;
+    dj["available"] = true;
+    dj["database"] = d.database;
+    dj["from"] = FormatDate(d.from);
+    dj["to"] = FormatDate(d.to);
+    dj["decisions"] = d.decisions;
+    dj["outcomes"] = nlohmann::ordered_json::object();
+    for (const auto& [o, n] : d.outcomes) dj["outcomes"][o] = n;
+    dj["overridden"] = d.overridden;
+    dj["cleared"] = d.cleared;
+    dj["unreadable"] = d.unreadable;
+    dj["rules"] = nlohmann::ordered_json::array();
+    for (const auto& [id, in_set] : StatsRuleOrder(m)) {
+      const RuleFiringStats& f = d.rules.find(id)->second;
+      nlohmann::ordered_json rj = FiringJson(f);
+      rj["id"] = id;
+      rj["in_rule_set"] = in_set;
+      dj["rules"].push_back(std::move(rj));
+    }
+    j["decisions"] = std::move(dj);
+  }
   return j.dump(2) + "\n";
 }
 
@@ -1483,6 +1648,70 @@ std::string FlattenCondition(const PlainCondition& c) {
 bool InForce(const Rule& rule, Date date) {
   return date >= rule.effective_from &&
          (!rule.effective_to || date <= *rule.effective_to);
+}
+
+DecisionStatsBuilder::DecisionStatsBuilder(Date from, Date to)
+    : from_(from), to_(to) {}
+
+void DecisionStatsBuilder::AddDecision(std::string_view id,
+                                       std::string_view created_at,
+                                       std::string_view outcome,
+                                       std::string_view output_json) {
+  const auto date = ParseDate(created_at.substr(0, 10));
+  if (!date || *date < from_ || *date > to_) return;
+  Counted c;
+  c.outcome = std::string(outcome);
+  const auto j = nlohmann::json::parse(output_json, nullptr, false);
+  const auto fired = j.is_object() ? j.find("fired") : j.end();
+  if (!j.is_object() || fired == j.end() || !fired->is_array()) {
+    c.readable = false;
+  } else {
+    for (const auto& f : *fired) {
+      if (!f.is_object() || !f.contains("id") || !f["id"].is_string()) {
+        c.readable = false;
+        continue;
+      }
+      std::string rule_outcome;
+      if (auto o = f.find("outcome"); o != f.end() && o->is_string())
+        rule_outcome = o->get<std::string>();
+      c.fired.emplace_back(f["id"].get<std::string>(), std::move(rule_outcome));
+    }
+  }
+  decisions_.insert_or_assign(std::string(id), std::move(c));
+}
+
+void DecisionStatsBuilder::AddOverride(std::string_view decision_id) {
+  overridden_.emplace(decision_id);
+}
+
+void DecisionStatsBuilder::AddClearedHit(std::string_view decision_id) {
+  cleared_.emplace(decision_id);
+}
+
+DecisionStatistics DecisionStatsBuilder::Finish() && {
+  DecisionStatistics d;
+  d.from = from_;
+  d.to = to_;
+  for (const auto& [id, c] : decisions_) {
+    const bool overridden = overridden_.contains(id);
+    const bool cleared = cleared_.contains(id);
+    ++d.decisions;
+    ++d.outcomes[c.outcome.empty() ? "(none)" : c.outcome];
+    d.overridden += overridden;
+    d.cleared += cleared;
+    if (!c.readable) ++d.unreadable;
+    // A rule listed twice in one decision counts once.
+    std::set<std::string_view> seen;
+    for (const auto& [rule, outcome] : c.fired) {
+      if (!seen.insert(rule).second) continue;
+      RuleFiringStats& f = d.rules[rule];
+      ++f.fired;
+      ++f.outcomes[outcome.empty() ? "(none)" : outcome];
+      f.overridden += overridden;
+      f.cleared += cleared;
+    }
+  }
+  return d;
 }
 
 std::string RenderRulesReport(const RuleSet& rules,

@@ -285,5 +285,111 @@ TEST(RulesReportHtml, IsStandaloneWithTocAndPrintCss) {
   }
 }
 
+// --- Decision statistics (--decisions DB --from DATE --to DATE) -------------
+
+std::string DecisionJson(
+    const std::vector<std::pair<std::string, std::string>>& fired) {
+  nlohmann::json j = {{"outcome", "ALLOW"}, {"fired", nlohmann::json::array()}};
+  for (const auto& [id, outcome] : fired) {
+    j["fired"].push_back({{"id", id}, {"outcome", outcome}});
+  }
+  return j.dump();
+}
+
+DecisionStatistics SampleStatistics() {
+  DecisionStatsBuilder b(*ParseDate("2026-01-01"), *ParseDate("2026-03-31"));
+  // An override of D-1 and a cleared hit on D-2 arrive before/after their
+  // decisions: the order of records does not matter.
+  b.AddOverride("D-000001");
+  b.AddDecision("D-000001", "2026-01-05T10:00:00Z", "DENY",
+                DecisionJson({{"OFAC-SDN-DIRECT", "DENY"},
+                              {"EAR-744.11-ENTITY-LIST", "LICENSE_REQUIRED"}}));
+  b.AddDecision("D-000002", "2026-03-31T23:59:59Z", "DENY",
+                DecisionJson({{"OFAC-SDN-DIRECT", "DENY"}}));
+  b.AddClearedHit("D-000002");
+  b.AddOverride("D-000001");  // twice: counts once
+  // Outside the period: not counted, nor are its actions.
+  b.AddDecision("D-000003", "2026-04-01T00:00:00Z", "DENY",
+                DecisionJson({{"OFAC-SDN-DIRECT", "DENY"}}));
+  b.AddOverride("D-000003");
+  b.AddDecision("D-000004", "2026-02-01T00:00:00Z", "ALLOW", "not json");
+  b.AddDecision("D-000005", "2026-02-02T00:00:00Z", "ESCALATE",
+                DecisionJson({{"RETIRED-RULE", "ESCALATE"}}));
+  return std::move(b).Finish();
+}
+
+TEST(DecisionStats, CountsFiredOutcomesOverridesAndClearsInThePeriod) {
+  const DecisionStatistics d = SampleStatistics();
+  EXPECT_EQ(d.decisions, 4);
+  EXPECT_EQ(d.outcomes.at("DENY"), 2);
+  EXPECT_EQ(d.outcomes.at("ALLOW"), 1);
+  EXPECT_EQ(d.outcomes.at("ESCALATE"), 1);
+  EXPECT_EQ(d.overridden, 1);
+  EXPECT_EQ(d.cleared, 1);
+  EXPECT_EQ(d.unreadable, 1);
+  const RuleFiringStats& sdn = d.rules.at("OFAC-SDN-DIRECT");
+  EXPECT_EQ(sdn.fired, 2);
+  EXPECT_EQ(sdn.outcomes.at("DENY"), 2);
+  EXPECT_EQ(sdn.overridden, 1);
+  EXPECT_EQ(sdn.cleared, 1);
+  const RuleFiringStats& el = d.rules.at("EAR-744.11-ENTITY-LIST");
+  EXPECT_EQ(el.fired, 1);
+  EXPECT_EQ(el.outcomes.at("LICENSE_REQUIRED"), 1);
+  EXPECT_EQ(el.overridden, 1);
+  EXPECT_EQ(el.cleared, 0);
+}
+
+TEST(DecisionStats, ShownPerRuleInJsonMarkdownAndHtml) {
+  auto set = Catalog();
+  ASSERT_NE(set, nullptr);
+  ReportOptions options = Options();
+  options.decisions = SampleStatistics();
+  options.decisions->database = "decisions.db";
+
+  const auto j = nlohmann::json::parse(
+      RenderRulesReport(*set, options, ReportFormat::kJson));
+  EXPECT_EQ(j["decisions"]["available"], true);
+  EXPECT_EQ(j["decisions"]["from"], "2026-01-01");
+  EXPECT_EQ(j["decisions"]["decisions"], 4);
+  EXPECT_EQ(j["decisions"]["outcomes"]["DENY"], 2);
+  EXPECT_EQ(j["decisions"]["overridden"], 1);
+  bool sdn_seen = false;
+  for (const auto& r : j["rules"]) {
+    ASSERT_TRUE(r.contains("decisions")) << r["id"];
+    if (r["id"] == "OFAC-SDN-DIRECT") {
+      sdn_seen = true;
+      EXPECT_EQ(r["decisions"]["fired"], 2);
+      EXPECT_EQ(r["decisions"]["overridden"], 1);
+    }
+  }
+  EXPECT_TRUE(sdn_seen);
+  bool retired_seen = false;
+  for (const auto& r : j["decisions"]["rules"]) {
+    if (r["id"] == "RETIRED-RULE") {
+      retired_seen = true;
+      EXPECT_EQ(r["in_rule_set"], false);
+      EXPECT_EQ(r["fired"], 1);
+    }
+  }
+  EXPECT_TRUE(retired_seen);
+
+  const std::string md =
+      RenderRulesReport(*set, options, ReportFormat::kMarkdown);
+  EXPECT_NE(md.find("| Fired (period) | 2 of 4 decisions, 2026-01-01 to "
+                    "2026-03-31 (DENY 2) |"),
+            std::string::npos);
+  EXPECT_NE(md.find("| `OFAC-SDN-DIRECT` | 2 | DENY 2 | 1 | 1 |"),
+            std::string::npos);
+  EXPECT_EQ(md.find("no decision database given"), std::string::npos);
+
+  const std::string html =
+      RenderRulesReport(*set, options, ReportFormat::kHtml);
+  EXPECT_NE(html.find("<th>Fired (period)</th>"), std::string::npos);
+  EXPECT_NE(html.find("<th>Overridden</th>"), std::string::npos);
+  EXPECT_NE(html.find("RETIRED-RULE</code> <span class=\"small\">(not in "
+                      "this rule set)"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace clearance::rules
