@@ -1,15 +1,19 @@
 // `clearance ownership ...`: import, explain, scan (docs/ownership.md,
 // "Commands").
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
 #include "engine/cli/cli.h"
 #include "engine/cli/output.h"
+#include "engine/match/matcher.h"
 #include "engine/ownership/importers.h"
 #include "engine/ownership/ownership.h"
 #include "engine/reference/reference.h"
@@ -626,6 +630,196 @@ int RunScan(const Args& args) {
   return kExitOk;
 }
 
+// --- link --------------------------------------------------------------------
+
+// Candidates from this score up to the threshold are reported for review,
+// never applied.
+constexpr double kReviewFloor = 0.70;
+
+double Round2(double value) { return std::round(value * 100) / 100; }
+
+std::string Score2(double score) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%.2f", score);
+  return buffer;
+}
+
+// The matcher's explanation as provenance (compact JSON text).
+std::string ExplanationText(const match::Hit& hit) {
+  ordered_json j;
+  if (hit.identifier_hit) {
+    j["identifier"] = {{"type", hit.identifier_type},
+                       {"value", hit.identifier_value}};
+    return j.dump();
+  }
+  const match::Explanation& e = hit.explanation;
+  j["name_score"] = Round2(e.name_score);
+  j["aligned"] = ordered_json::array();
+  for (const auto& a : e.aligned) {
+    j["aligned"].push_back({{"query", a.query_token},
+                            {"listed", a.listed_token},
+                            {"how", a.how},
+                            {"similarity", Round2(a.similarity)}});
+  }
+  j["unmatched_query"] = e.unmatched_query;
+  j["unmatched_listed"] = e.unmatched_listed;
+  j["adjustments"] = ordered_json::array();
+  for (const auto& [reason, delta] : e.adjustments) {
+    j["adjustments"].push_back(
+        {{"reason", reason}, {"delta", Round2(delta)}});
+  }
+  return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+}
+
+int RunLink(const Args& args) {
+  double threshold = match::kDefaultThreshold;
+  if (auto text = args.Get("threshold")) {
+    double value = 0;
+    const auto [end, ec] =
+        std::from_chars(text->data(), text->data() + text->size(), value);
+    if (ec != std::errc() || end != text->data() + text->size() ||
+        !(value > 0 && value <= 1)) {
+      return ReportError(
+          Error(ErrorCode::kInvalidArgument,
+                "--threshold: '" + *text + "' is not a score in (0, 1]"));
+    }
+    threshold = value;
+  }
+  const std::vector<std::string> codes = SplitCodes(args.GetOr("lists", ""));
+  const std::string path = DatabasePath(args);
+  auto lists = store::ListStore::Open(path);
+  if (!lists) return ReportError(lists.error());
+  auto owned = store::OwnershipStore::Open(path);
+  if (!owned) return ReportError(owned.error());
+  auto data = (*owned)->Load();
+  if (!data) return ReportError(data.error());
+  match::MatcherOptions matcher_options;
+  matcher_options.lists = codes;
+  auto matcher = match::Matcher::Open(path, matcher_options);
+  if (!matcher) return ReportError(matcher.error());
+
+  // The listed party's dates, as `ownership import` takes them.
+  auto party_dates = [&](const std::string& list, const std::string& id,
+                         store::OwnershipLink& link) {
+    auto party = (*lists)->FindParty(list + ":" + id);
+    if (!party) return;
+    const std::string from(party->party.Attribute("start_date"));
+    const std::string to(party->party.Attribute("end_date"));
+    if (ValidDate(from.substr(0, 10))) link.listed_from = from.substr(0, 10);
+    if (ValidDate(to.substr(0, 10))) link.listed_to = to.substr(0, 10);
+  };
+
+  const std::string now = NowIso8601();
+  std::vector<store::OwnershipLink> links;
+  std::size_t screened = 0;
+  for (const Entity& e : data->entities) {
+    if (ownership::IsListedPartyId(e.id) || e.name.empty()) continue;
+    ++screened;
+    std::vector<match::Hit> hits;
+    // An LEI in the id is an identifier: its hits are exact.
+    if (e.id.starts_with("LEI:")) {
+      hits = (*matcher)->ScreenIdentifier(e.id.substr(4));
+    }
+    match::NameQuery query;
+    query.name = e.name;
+    query.country = e.country;
+    query.threshold = std::min(kReviewFloor, threshold);
+    for (match::Hit& h : (*matcher)->ScreenName(query)) {
+      hits.push_back(std::move(h));
+    }
+    for (const match::Hit& h : hits) {
+      store::OwnershipLink link;
+      link.entity_id = e.id;
+      link.list = h.list;
+      link.party_id = h.party_id;
+      link.party_name = h.party_name;
+      link.matched_name = h.identifier_hit
+                              ? h.identifier_type + " " + h.identifier_value
+                              : h.matched_name;
+      link.score = h.identifier_hit ? 1.0 : std::clamp(h.score, 0.0, 1.0);
+      link.method =
+          h.identifier_hit ? "identifier:" + h.identifier_type : "name";
+      link.explanation = ExplanationText(h);
+      link.applied = h.identifier_hit || link.score >= threshold;
+      link.threshold = threshold;
+      link.list_version = h.version_id;
+      party_dates(h.list, h.party_id, link);
+      links.push_back(std::move(link));
+    }
+  }
+  // Per entity the identifier hits come first, then name hits best first:
+  // ReplaceLinks keeps the first link of a key, the best one.
+
+  store::LinkReplaceOutcome outcome;
+  const bool dry_run = args.Has("dry-run");
+  if (!dry_run) {
+    auto replaced = (*owned)->ReplaceLinks(codes, links, now);
+    if (!replaced) return ReportError(replaced.error());
+    outcome = *replaced;
+  }
+
+  std::size_t applied = 0;
+  for (const auto& l : links) applied += l.applied;
+  if (args.Has("json")) {
+    ordered_json j;
+    j["entities_screened"] = screened;
+    j["threshold"] = threshold;
+    j["review_floor"] = kReviewFloor;
+    j["lists"] = codes;
+    j["dry_run"] = dry_run;
+    j["links"] = ordered_json::array();
+    for (const auto& l : links) {
+      j["links"].push_back(
+          {{"entity", l.entity_id},
+           {"party", l.list + ":" + l.party_id},
+           {"party_name", l.party_name},
+           {"matched", l.matched_name},
+           {"score", Round2(l.score)},
+           {"method", l.method},
+           {"status", l.applied ? "applied" : "review"},
+           {"listed_from", l.listed_from},
+           {"listed_to", l.listed_to},
+           {"explanation",
+            ordered_json::parse(l.explanation, nullptr, false)}});
+    }
+    j["applied"] = applied;
+    j["review"] = links.size() - applied;
+    if (!dry_run) {
+      j["stored"] = {{"added", outcome.added},
+                     {"changed", outcome.changed},
+                     {"unchanged", outcome.unchanged},
+                     {"removed", outcome.removed}};
+    }
+    PrintJson(j);
+    return kExitOk;
+  }
+  Table table({"ENTITY", "NAME", "PARTY", "LISTED NAME", "SCORE", "STATUS"});
+  table.AlignRight(4);
+  std::map<std::string, const Entity*> by_id;
+  for (const Entity& e : data->entities) by_id[e.id] = &e;
+  for (const auto& l : links) {
+    table.AddRow({l.entity_id, by_id[l.entity_id]->name,
+                  l.list + ":" + l.party_id, l.matched_name, Score2(l.score),
+                  l.applied ? "applied" : "review"});
+  }
+  if (!links.empty()) std::fputs(table.Render().c_str(), stdout);
+  std::printf(
+      "%zu entities screened: %zu linked at or above %s, %zu for review "
+      "(%.2f-%s, not applied)%s\n",
+      screened, applied, Score2(threshold).c_str(), links.size() - applied,
+      kReviewFloor, Score2(threshold).c_str(),
+      dry_run ? "; dry run, nothing stored" : "");
+  if (!dry_run) {
+    std::printf(
+        "stored: %lld added, %lld changed, %lld unchanged, %lld removed\n",
+        static_cast<long long>(outcome.added),
+        static_cast<long long>(outcome.changed),
+        static_cast<long long>(outcome.unchanged),
+        static_cast<long long>(outcome.removed));
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 std::vector<Command> OwnershipCommands() {
@@ -682,6 +876,29 @@ std::vector<Command> OwnershipCommands() {
         0,
         0},
        RunScan},
+      {{"ownership link",
+        "[--db FILE] [--threshold X] [--lists CODES] [--dry-run] [--json]",
+        "Link provider entities to listed parties with the matcher",
+        "Screens the name (and country) of every entity in the ownership\n"
+        "records that is not itself a listed-party id against the lists\n"
+        "held (or --lists CODES) and records each hit at or above the\n"
+        "threshold (default 0.80; an LEI id matching a listed identifier is\n"
+        "exact) as a listing of the entity, with the score and the matcher's\n"
+        "explanation as provenance: `ownership explain` and `ownership scan`\n"
+        "then count it. Hits from 0.70 up to the threshold are stored and\n"
+        "shown as \"review\" and never applied. A run restates the links of\n"
+        "the lists it screened (links no longer found are removed), so\n"
+        "re-running is a no-op. --dry-run shows the links without storing.",
+        {kDbFlag,
+         {"threshold", "X", "score to link at (default 0.80)"},
+         {"lists", "CODES",
+          "comma-separated list codes to screen against (default every list "
+          "held)"},
+         {"dry-run", "", "show the links, store nothing"},
+         kJsonFlag},
+        0,
+        0},
+       RunLink},
   };
 }
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -486,6 +487,24 @@ Result<OwnershipData> OwnershipStore::Load() {
         {s.Text(1), s.Text(2), s.Text(3), s.Text(4)});
   });
   if (!rows) return std::unexpected(rows.error());
+  // Applied matcher links are listings too (unless the same listing is
+  // already declared or verified).
+  auto links = d.Prepare(
+      "SELECT entity_id, list, party_id, listed_from, listed_to FROM "
+      "ownership_links WHERE status = 'applied' ORDER BY id",
+      "load ownership links");
+  if (!links) return std::unexpected(links.error());
+  rows = d.Rows(*links, "load ownership links", [&](const Statement& s) {
+    auto it = index.find(s.Text(0));
+    if (it == index.end()) return;
+    auto& listings = data.entities[it->second].listings;
+    const std::string list = s.Text(1), party = s.Text(2);
+    for (const Listing& l : listings) {
+      if (l.list == list && l.party_id == party) return;
+    }
+    listings.push_back({list, party, s.Text(3), s.Text(4)});
+  });
+  if (!rows) return std::unexpected(rows.error());
   auto holdings = d.Prepare(
       "SELECT owner, owned, percent, kind, source, record_ref, valid_from, "
       "valid_to FROM ownership_holdings ORDER BY id",
@@ -515,6 +534,182 @@ Result<OwnershipData> OwnershipStore::Load() {
   });
   if (!rows) return std::unexpected(rows.error());
   return data;
+}
+
+namespace {
+
+constexpr const char* kLinkColumns =
+    "entity_id, list, party_id, party_name, matched_name, score, method, "
+    "explanation, status, threshold, list_version, listed_from, listed_to, "
+    "linked_at";
+
+OwnershipLink LinkFromRow(const Statement& s) {
+  OwnershipLink l;
+  l.entity_id = s.Text(0);
+  l.list = s.Text(1);
+  l.party_id = s.Text(2);
+  l.party_name = s.Text(3);
+  l.matched_name = s.Text(4);
+  l.score = s.Real(5).value_or(0);
+  l.method = s.Text(6);
+  l.explanation = s.Text(7);
+  l.applied = s.Text(8) == "applied";
+  l.threshold = s.Real(9).value_or(0);
+  l.list_version = s.Int(10);
+  l.listed_from = s.Text(11);
+  l.listed_to = s.Text(12);
+  l.linked_at = s.Text(13);
+  return l;
+}
+
+// Same link apart from when it was written (scores compared as stored).
+bool SameLink(const OwnershipLink& a, const OwnershipLink& b) {
+  return a.applied == b.applied && a.score == b.score && a.method == b.method &&
+         a.party_name == b.party_name && a.matched_name == b.matched_name &&
+         a.explanation == b.explanation && a.threshold == b.threshold &&
+         a.list_version == b.list_version && a.listed_from == b.listed_from &&
+         a.listed_to == b.listed_to;
+}
+
+}  // namespace
+
+Result<LinkReplaceOutcome> OwnershipStore::ReplaceLinks(
+    const std::vector<std::string>& lists,
+    const std::vector<OwnershipLink>& links, std::string_view linked_at) {
+  Impl& d = *impl_;
+  if (auto begun = d.Exec("BEGIN IMMEDIATE", "ownership link: begin"); !begun) {
+    return std::unexpected(begun.error());
+  }
+  struct Rollback {
+    sqlite3* db;
+    bool armed = true;
+    ~Rollback() {
+      if (armed) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+  } rollback{d.db};
+
+  const std::set<std::string> scope(lists.begin(), lists.end());
+  auto in_scope = [&](const std::string& list) {
+    return scope.empty() || scope.contains(list);
+  };
+  auto select =
+      d.Prepare(std::string("SELECT ") + kLinkColumns + " FROM ownership_links",
+                "ownership link: read links");
+  if (!select) return std::unexpected(select.error());
+  std::map<std::tuple<std::string, std::string, std::string>, OwnershipLink>
+      stored;
+  auto rows =
+      d.Rows(*select, "ownership link: read links", [&](const Statement& s) {
+        OwnershipLink l = LinkFromRow(s);
+        if (!in_scope(l.list)) return;
+        auto key = std::make_tuple(l.entity_id, l.list, l.party_id);
+        stored.emplace(std::move(key), std::move(l));
+      });
+  if (!rows) return std::unexpected(rows.error());
+
+  auto entity_exists = d.Prepare(
+      "SELECT 1 FROM ownership_entities WHERE id = ?1", "ownership link: find");
+  auto upsert = d.Prepare(
+      std::string("INSERT INTO ownership_links (") + kLinkColumns +
+          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+          "?14) ON CONFLICT (entity_id, list, party_id) DO UPDATE SET "
+          "party_name = excluded.party_name, matched_name = "
+          "excluded.matched_name, score = excluded.score, method = "
+          "excluded.method, explanation = excluded.explanation, status = "
+          "excluded.status, threshold = excluded.threshold, list_version = "
+          "excluded.list_version, listed_from = excluded.listed_from, "
+          "listed_to = excluded.listed_to, linked_at = excluded.linked_at",
+      "ownership link: write");
+  auto remove = d.Prepare(
+      "DELETE FROM ownership_links WHERE entity_id = ?1 AND list = ?2 AND "
+      "party_id = ?3",
+      "ownership link: remove");
+  if (!entity_exists) return std::unexpected(entity_exists.error());
+  if (!upsert) return std::unexpected(upsert.error());
+  if (!remove) return std::unexpected(remove.error());
+
+  LinkReplaceOutcome outcome;
+  std::set<std::tuple<std::string, std::string, std::string>> seen;
+  for (const OwnershipLink& l : links) {
+    const std::string name =
+        "link " + l.entity_id + " -> " + l.list + ":" + l.party_id;
+    if (!in_scope(l.list)) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  name + ": list " + l.list + " is outside the lists given");
+    }
+    if (!(l.score >= 0 && l.score <= 1)) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  name + ": score " + std::to_string(l.score) +
+                      " is outside 0..1; nothing was linked");
+    }
+    bool found = false;
+    entity_exists->Bind(1, l.entity_id);
+    if (auto r = d.Rows(*entity_exists, "ownership link: find",
+                        [&](const Statement&) { found = true; });
+        !r) {
+      return std::unexpected(r.error());
+    }
+    if (!found) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  name + ": entity " + l.entity_id +
+                      " is not in the ownership records; nothing was linked");
+    }
+    auto key = std::make_tuple(l.entity_id, l.list, l.party_id);
+    if (!seen.insert(key).second) continue;  // first (best) one wins
+    auto old = stored.find(key);
+    if (old != stored.end() && SameLink(old->second, l)) {
+      ++outcome.unchanged;
+      continue;
+    }
+    ++(old == stored.end() ? outcome.added : outcome.changed);
+    upsert->Bind(1, l.entity_id)
+        .Bind(2, l.list)
+        .Bind(3, l.party_id)
+        .Bind(4, l.party_name)
+        .Bind(5, l.matched_name)
+        .Bind(6, std::optional<double>(l.score))
+        .Bind(7, l.method)
+        .Bind(8, l.explanation)
+        .Bind(9, std::string_view(l.applied ? "applied" : "review"))
+        .Bind(10, std::optional<double>(l.threshold))
+        .Bind(11, l.list_version)
+        .Bind(12, l.listed_from)
+        .Bind(13, l.listed_to)
+        .Bind(14, linked_at);
+    if (auto r = d.Run(*upsert, "ownership link: write"); !r) {
+      return std::unexpected(r.error());
+    }
+  }
+  for (const auto& [key, link] : stored) {
+    if (seen.contains(key)) continue;
+    remove->Bind(1, std::get<0>(key))
+        .Bind(2, std::get<1>(key))
+        .Bind(3, std::get<2>(key));
+    if (auto r = d.Run(*remove, "ownership link: remove"); !r) {
+      return std::unexpected(r.error());
+    }
+    ++outcome.removed;
+  }
+  if (auto c = d.Exec("COMMIT", "ownership link: commit"); !c) {
+    return std::unexpected(c.error());
+  }
+  rollback.armed = false;
+  return outcome;
+}
+
+Result<std::vector<OwnershipLink>> OwnershipStore::Links() {
+  Impl& d = *impl_;
+  auto s = d.Prepare(std::string("SELECT ") + kLinkColumns +
+                         " FROM ownership_links ORDER BY entity_id, list, "
+                         "party_id",
+                     "read ownership links");
+  if (!s) return std::unexpected(s.error());
+  std::vector<OwnershipLink> out;
+  auto rows = d.Rows(*s, "read ownership links", [&](const Statement& r) {
+    out.push_back(LinkFromRow(r));
+  });
+  if (!rows) return std::unexpected(rows.error());
+  return out;
 }
 
 Result<std::vector<OwnershipBatchInfo>> OwnershipStore::Batches() {

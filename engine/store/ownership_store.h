@@ -57,6 +57,34 @@ struct OwnershipImportOutcome {
   std::int64_t replaced = 0;      // earlier holdings this batch replaced
 };
 
+// An entity of the provider's records linked to a listed party by the
+// matcher (`clearance ownership link`; table ownership_links, migration
+// 005_ownership_links.sql). An applied link is a listing of the entity
+// (Load() adds it to the entity's listings); a review link never counts.
+struct OwnershipLink {
+  std::string entity_id;
+  std::string list;      // list code, e.g. "SAMPLE-RPL"
+  std::string party_id;  // the publisher's id
+  std::string party_name;
+  std::string matched_name;  // the listed name (or identifier) that matched
+  double score = 0;          // 0..1; 1 for identifier hits
+  std::string method;        // "name" or "identifier:<TYPE>" (e.g. LEI)
+  std::string explanation;   // the matcher's explanation, JSON text
+  bool applied = false;      // false: "review" (below threshold)
+  double threshold = 0;      // the threshold of the run that linked it
+  std::int64_t list_version = 0;
+  std::string listed_from;  // the party's start_date, ISO, "" = unknown
+  std::string listed_to;    // the party's end_date, ISO, "" = open
+  std::string linked_at;    // ISO 8601 UTC of the run that (re)wrote it
+};
+
+struct LinkReplaceOutcome {
+  std::int64_t added = 0;      // new (entity, list, party) rows
+  std::int64_t changed = 0;    // same key, other status/score/version
+  std::int64_t unchanged = 0;  // identical to the stored row (not written)
+  std::int64_t removed = 0;    // stored rows of the lists no longer found
+};
+
 // Everything stored, ready for OwnershipGraph::Build.
 struct OwnershipData {
   std::vector<ownership::Entity> entities;
@@ -78,9 +106,24 @@ class OwnershipStore {
       const std::vector<ownership::RecordBatch>& batches,
       std::string_view imported_at);
 
-  // Every entity (with listings), holding and ultimate-parent record, in
-  // import order.
+  // Every entity (with listings, including applied matcher links),
+  // holding and ultimate-parent record, in import order.
   Result<OwnershipData> Load();
+
+  // Restates the matcher links of the lists in `lists` (every list when
+  // empty) in one transaction: rows of those lists not in `links` are
+  // removed, new ones added, changed ones rewritten; a row identical to the
+  // stored one (same status, score, method, version, dates) is left as is,
+  // with its linked_at, so re-running a link is a no-op. `linked_at` is
+  // stamped on written rows. Errors: kInvalidArgument naming the link if its
+  // entity is not stored or its score is outside 0..1 (nothing written);
+  // kDatabase.
+  Result<LinkReplaceOutcome> ReplaceLinks(
+      const std::vector<std::string>& lists,
+      const std::vector<OwnershipLink>& links, std::string_view linked_at);
+
+  // Every matcher link (applied and review), by entity then list and party.
+  Result<std::vector<OwnershipLink>> Links();
 
   // Every batch held, oldest first.
   Result<std::vector<OwnershipBatchInfo>> Batches();
