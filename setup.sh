@@ -31,10 +31,17 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build
 
 # The main job on the embedded default: import the bundled synthetic list
-# into a fresh SQLite store and show what is held.
+# into a fresh SQLite store, screen a name, screen two account records with
+# the rule catalog in rules/ (each decision goes to the audit trail), and
+# verify the audit trail. `screen` exits 10 when it finds something to act on.
 export CLEARANCE_DB=build/demo.db CLEARANCE_NO_PROGRESS=1
-rm -f "$CLEARANCE_DB" "$CLEARANCE_DB-wal" "$CLEARANCE_DB-shm"
-./build/clearance lists import data/sample/sample_list.json
-./build/clearance lists status
-./build/clearance lists show SAMPLE-RPL:SAMPLE-0001
+rm -f "$CLEARANCE_DB" "$CLEARANCE_DB-wal" "$CLEARANCE_DB-shm" "$CLEARANCE_DB.match-index"
+demo() { echo "\$ clearance $*"; ./build/clearance "$@" || [ $? -eq 10 ]; echo; }
+demo lists import data/sample/sample_list.json
+demo lists status
+demo lists show SAMPLE-RPL:SAMPLE-0001
+demo screen name "北京智谱华章科技有限公司"
+demo screen account docs/examples/sevastopol_logins.account.json --as-of 2026-03-01
+demo screen account docs/examples/us_university.account.json --as-of 2026-03-01
+demo audit verify
 echo "setup: done. Try ./build/clearance --help"
