@@ -1070,10 +1070,30 @@ Result<std::unique_ptr<Screener>> Screener::Open(
     return std::unexpected(rules.error().WithContext("rules " + rules_dir));
   impl.rules = *rules;
 
-  match::MatcherOptions match_options;
-  auto matcher = match::Matcher::Open(options.db_path, match_options);
-  if (!matcher) return std::unexpected(matcher.error());
-  impl.matcher = std::move(*matcher);
+  if (options.list_versions.empty()) {
+    match::MatcherOptions match_options;
+    auto matcher = match::Matcher::Open(options.db_path, match_options);
+    if (!matcher) return std::unexpected(matcher.error());
+    impl.matcher = std::move(*matcher);
+  } else {
+    // Pinned list versions (replay): exactly these, in the order given.
+    auto pinned_store = store::ListStore::Open(options.db_path);
+    if (!pinned_store) return std::unexpected(pinned_store.error());
+    std::vector<std::pair<std::int64_t, lists::ListDocument>> docs;
+    std::set<std::int64_t> seen;
+    for (const std::int64_t id : options.list_versions) {
+      if (!seen.insert(id).second) continue;
+      auto doc = (*pinned_store)->LoadList(id);
+      if (!doc) {
+        return std::unexpected(doc.error().WithContext("pinned list version " +
+                                                       std::to_string(id)));
+      }
+      docs.emplace_back(id, std::move(*doc));
+    }
+    auto matcher = match::Matcher::FromDocuments(docs);
+    if (!matcher) return std::unexpected(matcher.error());
+    impl.matcher = std::move(*matcher);
+  }
 
   auto geo = internal::GeoIp::Open(options.geoip_path);
   if (!geo) return std::unexpected(geo.error());
