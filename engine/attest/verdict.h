@@ -22,21 +22,23 @@ struct ModelVerdict {
   // "attested": hardware evidence (a verified NVIDIA attestation report)
   // identifies the product; "measured": benchmarks only; "unverified".
   std::string level = "unverified";
-  std::string claimed_model;   // e.g. "H100 SXM5 80GB"
+  std::string claimed_model;     // e.g. "H100 SXM5 80GB"
   std::string identified_model;  // best catalog match, "" if none
   bool matches_claim = false;
-  std::string eccn;            // of the identified model, e.g. "3A090.a"
-  double tpp = 0;              // of the identified model
+  std::string eccn;  // of the identified model, e.g. "3A090.a"
+  double tpp = 0;    // of the identified model
   std::vector<Check> checks;
-  std::string reason;          // one sentence: why this verdict
+  std::string reason;  // one sentence: why this verdict
 };
 
 struct LocationVerdict {
-  bool claim_consistent = false;        // claimed data center inside the feasible region
-  bool excludes_restricted = false;     // no restricted country can host the GPU
+  bool claim_consistent =
+      false;  // claimed data center inside the feasible region
+  bool excludes_restricted = false;  // no restricted country can host the GPU
   std::vector<std::string> possible_countries;  // ISO alpha-2, feasible region
-  std::vector<std::string> possible_restricted; // of those, D:5/Macau/embargoed
-  double feasible_radius_km = 0;        // of the tightest landmark disk
+  std::vector<std::string>
+      possible_restricted;        // of those, D:5/Macau/embargoed
+  double feasible_radius_km = 0;  // of the tightest landmark disk
   std::vector<Check> checks;
   std::string reason;
 };

@@ -89,8 +89,10 @@ int RunCli(int argc, char** argv) {
       }
     }
     if (!family_help.empty()) {
-      const bool asked = words.size() > 1 && (words[1] == "--help" || words[1] == "-h");
-      std::fprintf(asked ? stdout : stderr, "usage: clearance %s SUBCOMMAND [OPTIONS]\n\n%s",
+      const bool asked =
+          words.size() > 1 && (words[1] == "--help" || words[1] == "-h");
+      std::fprintf(asked ? stdout : stderr,
+                   "usage: clearance %s SUBCOMMAND [OPTIONS]\n\n%s",
                    words[0].c_str(), family_help.c_str());
       if (!asked && words.size() > 1) {
         std::fprintf(stderr, "\nclearance: error: unknown subcommand '%s %s'\n",
@@ -98,15 +100,18 @@ int RunCli(int argc, char** argv) {
       }
       return asked ? kExitOk : kExitUsage;
     }
-    std::fprintf(stderr,
-                 "clearance: error: unknown command '%s' (see 'clearance --help')\n",
-                 words[0].c_str());
+    std::fprintf(
+        stderr,
+        "clearance: error: unknown command '%s' (see 'clearance --help')\n",
+        words[0].c_str());
     return kExitUsage;
   }
-  std::vector<std::string> rest(words.begin() + static_cast<long>(used), words.end());
+  std::vector<std::string> rest(words.begin() + static_cast<long>(used),
+                                words.end());
   auto args = Args::Parse(match->spec, rest);
   if (!args) {
-    std::fprintf(stderr, "clearance: error: %s\n", args.error().message().c_str());
+    std::fprintf(stderr, "clearance: error: %s\n",
+                 args.error().message().c_str());
     return kExitUsage;
   }
   if (args->help()) {

@@ -665,8 +665,7 @@ std::string ExplanationText(const match::Hit& hit) {
   j["unmatched_listed"] = e.unmatched_listed;
   j["adjustments"] = ordered_json::array();
   for (const auto& [reason, delta] : e.adjustments) {
-    j["adjustments"].push_back(
-        {{"reason", reason}, {"delta", Round2(delta)}});
+    j["adjustments"].push_back({{"reason", reason}, {"delta", Round2(delta)}});
   }
   return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }

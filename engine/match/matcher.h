@@ -46,14 +46,15 @@ struct Explanation {
   std::vector<std::string> unmatched_query;   // query tokens with no partner
   std::vector<std::string> unmatched_listed;  // listed tokens with no partner
   // Adjustments with their reason, e.g. {"weak alias", -0.05},
-  // {"legal form differs (llc vs ltd)", -0.02}, {"year of birth matches", +0.03},
+  // {"legal form differs (llc vs ltd)", -0.02}, {"year of birth matches",
+  // +0.03},
   // {"country differs", -0.05}, {"type differs (person vs entity)", -0.10}.
   std::vector<std::pair<std::string, double>> adjustments;
   double name_score = 0;  // before adjustments
 };
 
 struct Hit {
-  std::string list;        // list code, e.g. "OFAC-SDN"
+  std::string list;  // list code, e.g. "OFAC-SDN"
   std::int64_t version_id = 0;
   std::string party_id;    // source id within the list
   std::string party_name;  // primary name
@@ -61,10 +62,10 @@ struct Hit {
   std::string matched_name;  // the listed name (any script) that matched
   std::string matched_script;
   lists::AliasStrength matched_strength = lists::AliasStrength::kPrimary;
-  double score = 0;          // 0..1, calibrated
-  bool identifier_hit = false;  // exact identifier match (score 1)
-  std::string identifier_type;  // for identifier hits
-  std::string identifier_value; // as listed
+  double score = 0;              // 0..1, calibrated
+  bool identifier_hit = false;   // exact identifier match (score 1)
+  std::string identifier_type;   // for identifier hits
+  std::string identifier_value;  // as listed
   Explanation explanation;
   std::vector<std::string> programs;
 };
@@ -72,8 +73,8 @@ struct Hit {
 struct NameQuery {
   std::string name;
   lists::PartyType type = lists::PartyType::kUnknown;  // person/entity/...
-  std::string country;  // ISO alpha-2 or ""
-  std::string dob;      // "YYYY" or "YYYY-MM-DD" or ""
+  std::string country;                                 // ISO alpha-2 or ""
+  std::string dob;  // "YYYY" or "YYYY-MM-DD" or ""
   int limit = 10;
   double threshold = kDefaultThreshold;
 };
@@ -87,7 +88,6 @@ struct MatcherOptions {
   bool use_cache = true;
 };
 
-
 class Matcher {
  public:
   // Builds a matcher over already-loaded documents (tests, `match pairs`).
@@ -95,8 +95,8 @@ class Matcher {
       const std::vector<std::pair<std::int64_t, lists::ListDocument>>& docs,
       const MatcherOptions& options = {});
   // Builds (or loads from cache) a matcher over the store at `db_path`.
-  static Result<std::unique_ptr<Matcher>> Open(const std::string& db_path,
-                                               const MatcherOptions& options = {});
+  static Result<std::unique_ptr<Matcher>> Open(
+      const std::string& db_path, const MatcherOptions& options = {});
   ~Matcher();
 
   // Name hits at or above query.threshold, best first, at most query.limit.
@@ -110,7 +110,8 @@ class Matcher {
   // Scores two names against each other without any list (match pairs).
   // `type` may be kUnknown.
   double ScorePair(const std::string& a, const std::string& b,
-                   lists::PartyType type, Explanation* explanation = nullptr) const;
+                   lists::PartyType type,
+                   Explanation* explanation = nullptr) const;
 
   // Number of indexed names and parties; memory used by the index.
   std::size_t name_count() const;

@@ -234,8 +234,9 @@ int RunSize(std::size_t edges, std::size_t entities) {
       band, unknown, explain_p50, explain_p99, explain_max,
       parent_us[parent_us.size() / 2], incr_s, affected->size(), incr2_s,
       affected2->size(), after_s, after, rss_after_build);
-  std::fprintf(stderr, "  RSS MB: after generate %ld, after build %ld, after scan %ld\n",
-               rss_after_generate, rss_after_build, rss_after_scan);
+  std::fprintf(
+      stderr, "  RSS MB: after generate %ld, after build %ld, after scan %ld\n",
+      rss_after_generate, rss_after_build, rss_after_scan);
   std::fflush(stdout);
   return 0;
 }

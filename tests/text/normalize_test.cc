@@ -437,7 +437,6 @@ TEST(NameNormalizer, DISABLED_Timing) {
   }
 }
 
-
 TEST(NameNormalizer, HebrewNamesReadWithVowels) {
   auto n = Normalizer().Normalize("משה כהן", NameKind::kPerson);
   EXPECT_EQ(Keys(n.tokens), "moshe cohen") << Describe(n);
