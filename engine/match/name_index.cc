@@ -238,7 +238,8 @@ bool GetVector(std::string_view* in, std::vector<T>* v) {
   in->remove_prefix(sizeof(bytes));
   if (bytes > in->size() || bytes % sizeof(T) != 0) return false;
   v->resize(bytes / sizeof(T));
-  std::memcpy(v->data(), in->data(), bytes);
+  // An empty vector's data() may be null, which memcpy must not get.
+  if (bytes > 0) std::memcpy(v->data(), in->data(), bytes);
   in->remove_prefix(bytes);
   return true;
 }
