@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "engine/store/list_store.h"
+#include "engine/store/sqlite_statement.h"
 
 namespace clearance::store {
 namespace {
@@ -26,61 +27,7 @@ constexpr const char* kColumns =
     "seq, id, kind, created_at, actor, subject, refers_to, outcome, reason, "
     "input_json, output_json, prev_hash, record_hash";
 
-// An owned prepared statement; bound text must outlive the step.
-class Statement {
- public:
-  Statement() = default;
-  Statement(Statement&& o) noexcept
-      : stmt_(std::exchange(o.stmt_, nullptr)), rc_(o.rc_) {}
-  Statement& operator=(Statement&& o) noexcept {
-    if (this != &o) {
-      sqlite3_finalize(stmt_);
-      stmt_ = std::exchange(o.stmt_, nullptr);
-      rc_ = o.rc_;
-    }
-    return *this;
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  sqlite3_stmt** out() { return &stmt_; }
-
-  Statement& Bind(int i, std::string_view text) {
-    if (text.size() > static_cast<std::size_t>(INT_MAX)) {
-      Note(SQLITE_TOOBIG);
-    } else {
-      Note(sqlite3_bind_text(stmt_, i, text.data() ? text.data() : "",
-                             static_cast<int>(text.size()), SQLITE_STATIC));
-    }
-    return *this;
-  }
-  Statement& Bind(int i, std::int64_t v) {
-    Note(sqlite3_bind_int64(stmt_, i, v));
-    return *this;
-  }
-  int Step() {
-    if (rc_ != SQLITE_OK) return std::exchange(rc_, SQLITE_OK);
-    return sqlite3_step(stmt_);
-  }
-  void Reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-    rc_ = SQLITE_OK;
-  }
-  std::string Text(int c) const {
-    const auto* t =
-        reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
-    return t ? std::string(
-                   t, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c)))
-             : std::string();
-  }
-  std::int64_t Int(int c) const { return sqlite3_column_int64(stmt_, c); }
-
- private:
-  void Note(int rc) {
-    if (rc != SQLITE_OK && rc_ == SQLITE_OK) rc_ = rc;
-  }
-  sqlite3_stmt* stmt_ = nullptr;
-  int rc_ = SQLITE_OK;
-};
+using internal::Statement;
 
 AuditRow RowFrom(const Statement& s) {
   AuditRow r;

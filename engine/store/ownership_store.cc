@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "engine/crypto/sha256.h"
+#include "engine/store/sqlite_statement.h"
 
 namespace clearance::store {
 namespace {
@@ -27,69 +28,7 @@ using ownership::RecordFormat;
 
 constexpr int kBusyTimeoutMs = 5000;
 
-// An owned prepared statement; bound text must outlive the step.
-class Statement {
- public:
-  Statement() = default;
-  Statement(Statement&& o) noexcept
-      : stmt_(std::exchange(o.stmt_, nullptr)), rc_(o.rc_) {}
-  Statement& operator=(Statement&& o) noexcept {
-    if (this != &o) {
-      sqlite3_finalize(stmt_);
-      stmt_ = std::exchange(o.stmt_, nullptr);
-      rc_ = o.rc_;
-    }
-    return *this;
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  sqlite3_stmt** out() { return &stmt_; }
-
-  Statement& Bind(int i, std::string_view text) {
-    if (text.size() > static_cast<std::size_t>(INT_MAX)) {
-      Note(SQLITE_TOOBIG);
-    } else {
-      Note(sqlite3_bind_text(stmt_, i, text.data() ? text.data() : "",
-                             static_cast<int>(text.size()), SQLITE_STATIC));
-    }
-    return *this;
-  }
-  Statement& Bind(int i, std::int64_t v) {
-    Note(sqlite3_bind_int64(stmt_, i, v));
-    return *this;
-  }
-  Statement& Bind(int i, std::optional<double> v) {
-    Note(v ? sqlite3_bind_double(stmt_, i, *v) : sqlite3_bind_null(stmt_, i));
-    return *this;
-  }
-  int Step() {
-    if (rc_ != SQLITE_OK) return std::exchange(rc_, SQLITE_OK);
-    return sqlite3_step(stmt_);
-  }
-  void Reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-    rc_ = SQLITE_OK;
-  }
-  std::string Text(int c) const {
-    const auto* t =
-        reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
-    return t ? std::string(
-                   t, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c)))
-             : std::string();
-  }
-  std::int64_t Int(int c) const { return sqlite3_column_int64(stmt_, c); }
-  std::optional<double> Real(int c) const {
-    if (sqlite3_column_type(stmt_, c) == SQLITE_NULL) return std::nullopt;
-    return sqlite3_column_double(stmt_, c);
-  }
-
- private:
-  void Note(int rc) {
-    if (rc != SQLITE_OK && rc_ == SQLITE_OK) rc_ = rc;
-  }
-  sqlite3_stmt* stmt_ = nullptr;
-  int rc_ = SQLITE_OK;
-};
+using internal::Statement;
 
 HoldingKind KindFromName(std::string_view name) {
   if (name == "voting") return HoldingKind::kVoting;
