@@ -244,15 +244,37 @@ ModelVerdict DecideModel(const GpuCatalog& catalog,
     v.tpp = e ? e->tpp : 0;
   };
 
-  // 1. Hardware evidence.
-  const CatalogEntry* attested = nullptr;
-  if (!evidence.attested_product.empty()) {
-    attested = catalog.Find(evidence.attested_product);
+  // 1. Hardware evidence: the catalog models the attestation allows.
+  std::vector<const CatalogEntry*> attested;
+  const bool has_attestation =
+      !evidence.attested_product.empty() || !evidence.attested_models.empty();
+  if (has_attestation) {
+    const std::vector<std::string> names =
+        evidence.attested_models.empty()
+            ? std::vector<std::string>{evidence.attested_product}
+            : evidence.attested_models;
+    std::string unknown;
+    for (const std::string& name : names) {
+      const CatalogEntry* e = catalog.Find(name);
+      if (e == nullptr) {
+        unknown += (unknown.empty() ? "\"" : ", \"") + name + "\"";
+      } else if (std::find(attested.begin(), attested.end(), e) ==
+                 attested.end()) {
+        attested.push_back(e);
+      }
+    }
+    std::string ids;
+    for (const CatalogEntry* e : attested)
+      ids += (ids.empty() ? "" : ", ") + e->id;
+    const std::string label =
+        evidence.attested_product.empty() ? ids : evidence.attested_product;
     v.checks.push_back(
-        {"attested product is in the GPU catalog", attested != nullptr,
-         attested ? attested->id
-                  : "attestation names \"" + evidence.attested_product +
-                        "\", not in the catalog"});
+        {"attested product is in the GPU catalog",
+         !attested.empty() && unknown.empty(),
+         unknown.empty()
+             ? label + (label == ids ? "" : ": " + ids)
+             : "attestation names " + unknown + ", not in the catalog"});
+    if (!unknown.empty()) attested.clear();  // a broken mapping: not used
   }
 
   // 2. Measurements against the claim and against the whole catalog.
@@ -281,20 +303,69 @@ ModelVerdict DecideModel(const GpuCatalog& catalog,
     failed_axes += (failed_axes.empty() ? "" : "; ") + a.axis + ": " + a.detail;
   }
 
-  if (attested) {
-    v.level = "attested";
-    identify(attested);
-    v.matches_claim = claimed == attested && failed_axes.empty();
-    if (claimed != attested) {
-      v.reason = "NVIDIA attestation identifies " + attested->id +
-                 ", not the claimed " +
-                 (claimed ? claimed->id : v.claimed_model);
-    } else if (!failed_axes.empty()) {
-      v.reason = "NVIDIA attestation identifies " + attested->id +
-                 " but the measurements contradict it: " + failed_axes;
+  if (!attested.empty()) {
+    auto in_attested = [&](const CatalogEntry* e) {
+      return std::find(attested.begin(), attested.end(), e) != attested.end();
+    };
+    std::string ids;
+    for (const CatalogEntry* e : attested)
+      ids += (ids.empty() ? "" : ", ") + e->id;
+    const std::string source = "NVIDIA attestation (" +
+                               (evidence.attested_product.empty()
+                                    ? ids
+                                    : evidence.attested_product + ": " + ids) +
+                               ")";
+    // The attested models the measurements allow (all, when not measured).
+    std::vector<const CatalogEntry*> agree;
+    if (evidence.measured) {
+      for (const CatalogEntry* e : fits) {
+        if (in_attested(e)) agree.push_back(e);
+      }
+      std::string fit_names;
+      for (const CatalogEntry* e : fits)
+        fit_names += (fit_names.empty() ? "" : ", ") + e->id;
+      v.checks.push_back(
+          {"measurements agree with the attested product", !agree.empty(),
+           agree.empty() ? "measurements fit " +
+                               (fits.empty() ? std::string("no catalog model")
+                                             : fit_names) +
+                               "; attested: " + ids
+                         : "fits " + agree.front()->id});
+      if (agree.empty()) {
+        v.level = "unverified";
+        v.matches_claim = false;
+        v.reason =
+            source + " and the measurements disagree: they fit " +
+            (fits.empty() ? std::string("no catalog model") : fit_names) +
+            "; the model is not verified";
+        if (!failed_axes.empty()) v.reason += " (" + failed_axes + ")";
+        return v;
+      }
     } else {
-      v.reason = "NVIDIA attestation identifies " + attested->id +
-                 (evidence.measured ? "; measurements agree" : "");
+      agree = attested;
+    }
+    v.level = "attested";
+    if (claimed != nullptr && in_attested(claimed) &&
+        (!evidence.measured || failed_axes.empty())) {
+      identify(claimed);
+      v.matches_claim = true;
+      v.reason = source + " identifies " + claimed->id;
+      if (evidence.measured) {
+        v.reason += "; measurements agree";
+      } else if (attested.size() > 1) {
+        v.reason +=
+            " within its board family (not measured: the family shares "
+            "ECCN " +
+            claimed->eccn + ")";
+      }
+      return v;
+    }
+    identify(agree.front());
+    v.matches_claim = false;
+    v.reason = source + " identifies " + agree.front()->id +
+               ", not the claimed " + (claimed ? claimed->id : v.claimed_model);
+    if (claimed != nullptr && in_attested(claimed) && !failed_axes.empty()) {
+      v.reason += ": the measurements contradict the claim: " + failed_axes;
     }
     return v;
   }

@@ -141,13 +141,24 @@ std::vector<const CatalogEntry*> ConsistentModels(
 
 struct ModelEvidence {
   std::optional<MeasuredProfile> measured;
-  // The product a verified NVIDIA attestation report maps to (nvidia.h);
-  // empty when there is no verified attestation.
+  // The product a verified NVIDIA attestation report maps to (nvidia.h,
+  // NvidiaVerdict::product); empty when there is no verified attestation.
   std::string attested_product;
+  // The catalog models that product can be (NvidiaVerdict::catalog_models).
+  // Empty: `attested_product` itself must name a catalog model.
+  std::vector<std::string> attested_models;
 };
 
 // The verdict for `claimed_model` given the evidence. Never fails: an
 // unknown claim or no evidence gives level "unverified" with the reason.
+//
+// With attestation, the attested models are narrowed by the measurements:
+// level "attested" when some attested model fits every measured axis (or
+// nothing was measured); the identified model is the claim when it is one
+// of them, else the closest. When no attested model fits the measurements,
+// the evidence disagrees (e.g. the report came from another GPU, or the
+// allow-list is wrong): level "unverified", no identified model, and the
+// reason names both sides.
 ModelVerdict DecideModel(const GpuCatalog& catalog,
                          std::string_view claimed_model,
                          const ModelEvidence& evidence);

@@ -98,6 +98,7 @@ std::string LastOpenSslError() {
 struct Product {
   std::string project, project_sku, chip_sku, product;
   std::vector<std::string> candidates;
+  std::vector<std::string> catalog_models;
   bool verified_on_hardware = false;
 };
 
@@ -129,6 +130,7 @@ Result<std::vector<Product>> ParseProducts(std::string_view text) {
               str("chip_sku"),
               str("product"),
               {},
+              {},
               false};
     if (p.project.empty() || p.project_sku.empty() || p.chip_sku.empty() ||
         p.product.empty()) {
@@ -140,6 +142,19 @@ Result<std::vector<Product>> ParseProducts(std::string_view text) {
     if (e.contains("candidates") && e["candidates"].is_array()) {
       for (const auto& c : e["candidates"]) {
         if (c.is_string()) p.candidates.push_back(c.get<std::string>());
+      }
+    }
+    if (e.contains("catalog_models")) {
+      if (!e["catalog_models"].is_array()) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    where + ": catalog_models must be an array of strings");
+      }
+      for (const auto& c : e["catalog_models"]) {
+        if (!c.is_string()) {
+          return Fail(ErrorCode::kInvalidArgument,
+                      where + ": catalog_models must be an array of strings");
+        }
+        p.catalog_models.push_back(c.get<std::string>());
       }
     }
     p.verified_on_hardware = e.value("verified_on_hardware", false);
@@ -462,6 +477,7 @@ NvidiaVerdict NvidiaVerifier::Verify(const NvidiaEvidence& evidence,
     } else {
       v.product = found->product;
       v.product_candidates = found->candidates;
+      v.catalog_models = found->catalog_models;
       v.product_verified_on_hardware = found->verified_on_hardware;
       add(kCheckProduct, true,
           tuple + " -> " + found->product +

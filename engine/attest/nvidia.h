@@ -77,6 +77,11 @@ struct NvidiaVerdict {
   // From the allow-list: "" when the tuple is not listed (not approved).
   std::string product;
   std::vector<std::string> product_candidates;
+  // The GPU catalog ids (data/attest/gpu_catalog.json) the listed product
+  // can be, from the allow-list's "catalog_models"; the model verdict
+  // (model_verdict.h, ModelEvidence::attested_models) narrows them with
+  // the probe's measurements.
+  std::vector<std::string> catalog_models;
   bool product_verified_on_hardware = false;
   // True when RIMs were supplied, verified, and every golden value matched.
   bool measurements_verified = false;

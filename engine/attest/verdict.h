@@ -43,10 +43,29 @@ struct LocationVerdict {
   std::string reason;
 };
 
+// One input file a verdict was computed from, identified by its digest so
+// that the decision record names exactly what was verified.
+struct EvidenceDigest {
+  std::string role;    // "probe_report", "challenge", "host_key",
+                       // "nvidia_report", "nvidia_certs", "rim", "rtts",
+                       // or "gpu_verdict" for a verdict supplied by a caller
+  std::string name;    // file path or label, as given
+  std::string sha256;  // 64 lower-case hex digits of the exact bytes
+};
+
+// Where a GpuVerdict came from.
+inline constexpr const char* kVerdictFromEvidence = "evidence";
+inline constexpr const char* kVerdictFromCaller = "caller";
+
 // Everything workload approval needs about the GPU host.
 struct GpuVerdict {
   ModelVerdict model;
   LocationVerdict location;
+  // kVerdictFromEvidence when AssessGpu (gpu_assessment.h) computed it from
+  // the inputs in `evidence`; kVerdictFromCaller (the default) when the
+  // caller supplied it precomputed and nothing was verified by the engine.
+  std::string source = kVerdictFromCaller;
+  std::vector<EvidenceDigest> evidence;
 };
 
 }  // namespace clearance::attest

@@ -6,8 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
+#include <sstream>
 #include <string>
 #include <utility>
 
@@ -254,12 +257,101 @@ TEST(ModelVerdict, AttestationIdentifiesTheProduct) {
   EXPECT_FALSE(v.matches_claim);
   EXPECT_EQ(v.eccn, "3A090.a");
 
+  // The attested product and the measured profile disagree: not attested.
   std::mt19937_64 rng(3);
+  evidence.measured = Synthetic(*Catalog().Find("H200 SXM"), rng);
+  v = DecideModel(Catalog(), "H100 SXM", evidence);
+  EXPECT_EQ(v.level, "unverified");
+  EXPECT_FALSE(v.matches_claim);
+  EXPECT_EQ(v.identified_model, "");
+  EXPECT_TRUE(Mentions(v, "disagree")) << v.reason;
+  EXPECT_TRUE(Mentions(v, "H200 SXM 141GB")) << v.reason;
+}
+
+// The allow-list names a board family (PG520: H100 SXM, H200 SXM, H800
+// SXM); the probe's measurements pick the model within it.
+TEST(ModelVerdict, MeasurementsNarrowTheAttestedFamily) {
+  ModelEvidence evidence;
+  evidence.attested_product = "HGX H100/H200 SXM (board PG520)";
+  evidence.attested_models = {"H100 SXM5 80GB", "H200 SXM 141GB",
+                              "H800 SXM5 80GB"};
+  std::mt19937_64 rng(11);
+  evidence.measured = Synthetic(*Catalog().Find("H100 SXM"), rng);
+  ModelVerdict v = DecideModel(Catalog(), "H100 SXM", evidence);
+  EXPECT_EQ(v.level, "attested");
+  EXPECT_TRUE(v.matches_claim) << v.reason;
+  EXPECT_EQ(v.identified_model, "H100 SXM5 80GB");
+  EXPECT_EQ(v.eccn, "3A090.a");
+  EXPECT_TRUE(Mentions(v, "measurements agree")) << v.reason;
+
+  // An H200 on the same board claimed as an H100: attested, identified as
+  // the H200, the claim rejected for its memory size.
   evidence.measured = Synthetic(*Catalog().Find("H200 SXM"), rng);
   v = DecideModel(Catalog(), "H100 SXM", evidence);
   EXPECT_EQ(v.level, "attested");
   EXPECT_FALSE(v.matches_claim);
-  EXPECT_TRUE(Mentions(v, "contradict")) << v.reason;
+  EXPECT_EQ(v.identified_model, "H200 SXM 141GB");
+  EXPECT_TRUE(Mentions(v, "memory size")) << v.reason;
+
+  // An H20 profile behind a PG520 attestation: the evidence disagrees.
+  evidence.measured = Synthetic(*Catalog().Find("H20"), rng);
+  v = DecideModel(Catalog(), "H100 SXM", evidence);
+  EXPECT_EQ(v.level, "unverified");
+  EXPECT_FALSE(v.matches_claim);
+  EXPECT_TRUE(Mentions(v, "disagree")) << v.reason;
+
+  // Not measured: the family is attested; a claim inside it is accepted
+  // (the family shares its ECCN), a claim outside it is not.
+  evidence.measured.reset();
+  v = DecideModel(Catalog(), "H800 SXM", evidence);
+  EXPECT_EQ(v.level, "attested");
+  EXPECT_TRUE(v.matches_claim);
+  EXPECT_EQ(v.identified_model, "H800 SXM5 80GB");
+  v = DecideModel(Catalog(), "H100 PCIe", evidence);
+  EXPECT_EQ(v.level, "attested");
+  EXPECT_FALSE(v.matches_claim);
+
+  // A mapping naming a model the catalog lacks is not used.
+  evidence.attested_models = {"H100 SXM5 80GB", "H999"};
+  v = DecideModel(Catalog(), "H100 SXM", evidence);
+  EXPECT_EQ(v.level, "unverified");
+  const auto bad =
+      std::find_if(v.checks.begin(), v.checks.end(), [](const Check& c) {
+        return c.name ==
+               "attested product is in the GPU "
+               "catalog";
+      });
+  ASSERT_NE(bad, v.checks.end());
+  EXPECT_FALSE(bad->passed);
+  EXPECT_NE(bad->detail.find("H999"), std::string::npos) << bad->detail;
+}
+
+// Every allow-list entry (data/attest/gpu_products.json) names exact
+// catalog ids in catalog_models, and they share one ECCN, so an attested
+// board family is classified without ambiguity.
+TEST(GpuCatalog, AllowListNamesCatalogModelsOfOneEccn) {
+  std::ifstream in(std::string(CLEARANCE_SOURCE_DIR) +
+                   "/data/attest/gpu_products.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const nlohmann::json doc = nlohmann::json::parse(text.str());
+  ASSERT_FALSE(doc["products"].empty());
+  for (const nlohmann::json& p : doc["products"]) {
+    SCOPED_TRACE(p["project"].get<std::string>() + "/" +
+                 p["project_sku"].get<std::string>());
+    ASSERT_TRUE(p.contains("catalog_models"));
+    ASSERT_FALSE(p["catalog_models"].empty());
+    std::set<std::string> eccns;
+    for (const nlohmann::json& m : p["catalog_models"]) {
+      const std::string id = m.get<std::string>();
+      const CatalogEntry* e = Catalog().Find(id);
+      ASSERT_NE(e, nullptr) << id;
+      EXPECT_EQ(e->id, id) << "use the catalog id, not an alias";
+      EXPECT_EQ(e->arch, "hopper") << id;
+      eccns.insert(e->eccn);
+    }
+    EXPECT_EQ(eccns.size(), 1u);
+  }
 }
 
 TEST(ModelVerdict, NoEvidenceOrUnknownClaimIsUnverified) {

@@ -56,6 +56,9 @@ HOSTS = {
 
 SETS = [
     ("sg_host", "singapore", ["sg-sin", "jp-tyo", "au-syd", "de-fra"]),
+    # The same host measured only from far landmarks (no Singapore one):
+    # consistent with Singapore, but southern China cannot be excluded.
+    ("sg_far_host", "singapore", ["jp-tyo", "au-syd", "de-fra"]),
     ("shanghai_host", "shanghai", ["sg-sin", "tw-tpe", "jp-tyo", "au-syd", "de-fra"]),
     ("hanoi_host", "hanoi", ["vn-han", "hk-hkg", "sg-sin", "jp-tyo"]),
     ("taipei_host", "taipei", ["tw-tpe", "jp-tyo", "sg-sin", "hk-hkg"]),
