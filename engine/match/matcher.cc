@@ -5,6 +5,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "engine/common/strings.h"
 #include "engine/match/identifiers.h"
 #include "engine/match/name_index.h"
 #include "engine/match/scorer.h"
@@ -116,6 +117,20 @@ double BestFormPair(const NameIndex& index, const PackedName& query,
     }
   }
   return best;
+}
+
+// False for values that no identifier recognizer can accept: every
+// identifier is one word (addresses, LEI, USCC) or carries digits ("IMO
+// 9123456", LEI and USCC check digits). Most names are several words
+// without digits, and skip the recognizers' regular expressions.
+bool MayBeIdentifier(std::string_view value) {
+  value = TrimAscii(value);
+  bool space = false;
+  for (char c : value) {
+    if (c >= '0' && c <= '9') return true;
+    space = space || c == ' ' || c == '\t';
+  }
+  return !space;
 }
 
 bool IdentifierLike(const IdentifierGuess& g) {
@@ -285,7 +300,7 @@ std::vector<Hit> Matcher::ScreenName(const NameQuery& query) const {
   if (query.name.empty() || query.limit <= 0) return hits;
   const NameIndex& ix = impl_->index;
 
-  if (query.name.size() <= 256) {
+  if (query.name.size() <= 256 && MayBeIdentifier(query.name)) {
     IdentifierGuess g = RecognizeIdentifier(query.name);
     if (IdentifierLike(g)) {
       hits = ScreenIdentifier(query.name);
@@ -307,6 +322,7 @@ std::vector<Hit> Matcher::ScreenName(const NameQuery& query) const {
   // best candidate shares most keys with the query, these share little.
   const float rank_floor =
       candidates.empty() ? 0.0f : candidates[0].rank * kRankFloor;
+  ix.Prefetch(candidates, rank_floor);
   for (const internal::Candidate& c : candidates) {
     if (c.rank < rank_floor) break;
     Scored s;

@@ -254,6 +254,7 @@ FormView PackedName::Form(std::size_t i) const {
   v.count = f.tok_count;
   v.compact = std::string_view(pool.data() + f.compact_off, f.compact_len);
   v.person = person;
+  if (masks.size() == tokens.size()) v.masks = masks.data() + f.tok_begin;
   return v;
 }
 
@@ -604,12 +605,14 @@ PackedName NameIndex::Pack(const text::NormalizedName& name,
           TokenWeight(pt.key_id != kNoId ? keys_[pt.key_id].weight : 1.0f,
                       t.key, pt.role, pt.group, person);
       out.tokens.push_back(pt);
+      out.masks.push_back(LetterMask(t.key));
       ++fr.tok_count;
     }
     if (fr.tok_count > 0 && out.forms.size() < 1 + text::kMaxVariants) {
       out.forms.push_back(fr);
     } else {
       out.tokens.resize(fr.tok_begin);
+      out.masks.resize(fr.tok_begin);
     }
   });
   return out;
@@ -655,6 +658,11 @@ void NameIndex::Candidates(const PackedName& query,
     return keys_[a.first].post_count < keys_[c.first].post_count;
   });
   std::size_t spent = 0, token_spent = 0;
+  // Plain pointers: through the thread_local vectors the compiler reloads
+  // their data pointers at every store.
+  float* const acc_p = acc.data();
+  std::uint32_t* const touched_p = touched.data();
+  const float* const inv_norm_p = inv_norm_.data();
   for (const auto& [k, factor] : qkeys) {
     const KeyRec& kr = keys_[k];
     // The rarest key always counts (capped, for queries of only very common
@@ -679,8 +687,8 @@ void NameIndex::Candidates(const PackedName& query,
     const std::uint32_t* p = postings_.data() + kr.post_begin;
     // Branch-free: the slot is written always and kept when new.
     for (std::uint32_t i = 0; i < count; ++i) {
-      float& a = acc[p[i]];
-      touched[touched_count] = p[i];
+      float& a = acc_p[p[i]];
+      touched_p[touched_count] = p[i];
       touched_count += a == 0.0f;
       a += w;
     }
@@ -691,9 +699,9 @@ void NameIndex::Candidates(const PackedName& query,
   };
   out->reserve(kMaxCandidates);
   for (std::size_t t = 0; t < touched_count; ++t) {
-    std::uint32_t n = touched[t];
-    Candidate c{n, acc[n] * inv_norm_[n]};
-    acc[n] = 0.0f;
+    std::uint32_t n = touched_p[t];
+    Candidate c{n, acc_p[n] * inv_norm_p[n]};
+    acc_p[n] = 0.0f;
     if (out->size() < kMaxCandidates) {
       out->push_back(c);
       if (out->size() == kMaxCandidates) {
@@ -730,6 +738,10 @@ constexpr int kGramSlots = 36 * 36 * 36;
 }  // namespace
 
 void NameIndex::FillDerived() {
+  token_masks_.resize(tokens_.size());
+  for (std::size_t i = 0; i < tokens_.size(); ++i) {
+    token_masks_[i] = LetterMask(Str(tokens_[i].key_off, tokens_[i].key_len));
+  }
   inv_norm_.resize(names_.size());
   for (std::size_t i = 0; i < names_.size(); ++i) {
     inv_norm_[i] = 1.0f / names_[i].norm;
@@ -759,6 +771,41 @@ std::uint32_t NameIndex::FindGram(std::string_view gram) const {
   return FindKey('g', gram);
 }
 
+void NameIndex::Prefetch(const std::vector<Candidate>& candidates,
+                         float rank_floor) const {
+  // Each level's addresses come from the level before; the loads of one
+  // level are independent across candidates, so the CPU overlaps them.
+  std::size_t n = 0;
+  while (n < candidates.size() && candidates[n].rank >= rank_floor) ++n;
+  for (std::size_t i = 0; i < n; ++i) {
+    __builtin_prefetch(&names_[candidates[i].name]);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const NameRec& nr = names_[candidates[i].name];
+    __builtin_prefetch(&forms_[nr.form_begin]);
+    __builtin_prefetch(&parties_[nr.party]);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const NameRec& nr = names_[candidates[i].name];
+    for (std::uint32_t f = 0; f < nr.form_count; ++f) {
+      const FormRec& fr = forms_[nr.form_begin + f];
+      __builtin_prefetch(&tokens_[fr.tok_begin]);
+      __builtin_prefetch(&tokens_[fr.tok_begin + fr.tok_count - 1]);
+      __builtin_prefetch(&token_masks_[fr.tok_begin]);
+      __builtin_prefetch(pool_.data() + fr.compact_off);
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const NameRec& nr = names_[candidates[i].name];
+    for (std::uint32_t f = 0; f < nr.form_count; ++f) {
+      const FormRec& fr = forms_[nr.form_begin + f];
+      for (std::uint32_t t = 0; t < fr.tok_count; ++t) {
+        __builtin_prefetch(pool_.data() + tokens_[fr.tok_begin + t].key_off);
+      }
+    }
+  }
+}
+
 FormView NameIndex::Form(std::uint32_t form) const {
   const FormRec& f = forms_[form];
   FormView v;
@@ -766,6 +813,7 @@ FormView NameIndex::Form(std::uint32_t form) const {
   v.tokens = tokens_.data() + f.tok_begin;
   v.count = f.tok_count;
   v.compact = Str(f.compact_off, f.compact_len);
+  v.masks = token_masks_.data() + f.tok_begin;
   return v;
 }
 
@@ -808,7 +856,8 @@ std::size_t NameIndex::memory_bytes() const {
          dobs_.capacity() * sizeof(dobs_[0]) + ids_.capacity() * sizeof(IdRec) +
          inv_norm_.capacity() * sizeof(float) +
          gram_keys_.capacity() * sizeof(std::uint32_t) +
-         key_slots_.capacity() * sizeof(std::uint32_t);
+         key_slots_.capacity() * sizeof(std::uint32_t) +
+         token_masks_.capacity() * sizeof(std::uint64_t);
 }
 
 Result<void> NameIndex::Save(const std::string& path, std::uint64_t key) const {

@@ -110,6 +110,7 @@ struct IdRec {
 struct PackedName {
   std::string pool;
   std::vector<PackedToken> tokens;
+  std::vector<std::uint64_t> masks;  // LetterMask per token
   std::vector<FormRec> forms;
   bool person = false;
   FormView Form(std::size_t i) const;
@@ -144,6 +145,12 @@ class NameIndex {
 
   // The best candidate names for `query`, best first.
   void Candidates(const PackedName& query, std::vector<Candidate>* out) const;
+
+  // Starts loading the records of the candidates ranked at or above
+  // `rank_floor` (names, forms, tokens, token text) into the cache, so
+  // that scoring them does not wait for one cache miss after another.
+  void Prefetch(const std::vector<Candidate>& candidates,
+                float rank_floor) const;
 
   FormView Form(std::uint32_t form) const;
   PartyFacts Facts(std::uint32_t party) const;
@@ -181,8 +188,9 @@ class NameIndex {
   std::vector<IdRec> ids_;
   float max_idf_ = 1.0f;         // IDF of a key seen once (weight 1)
   std::vector<float> inv_norm_;  // 1 / names_[i].norm, dense for ranking
-  std::vector<std::uint32_t> gram_keys_;  // [a-z0-9]^3 -> key id
-  std::vector<std::uint32_t> key_slots_;  // hash of (kind, key) -> key id
+  std::vector<std::uint32_t> gram_keys_;    // [a-z0-9]^3 -> key id
+  std::vector<std::uint32_t> key_slots_;    // hash of (kind, key) -> key id
+  std::vector<std::uint64_t> token_masks_;  // LetterMask per tokens_ entry
 };
 
 }  // namespace clearance::match::internal

@@ -48,22 +48,12 @@ bool HasNonAscii(std::string_view s) {
   return false;
 }
 
+// No default member initializers: ScoreForms keeps a 16 x 16 array of
+// these on the stack and fills only the n x m pairs it uses.
 struct PairScore {
-  float sim = 0;
-  How how = kNone;
+  float sim;
+  How how;
 };
-
-// Bit per letter or digit present in `s` (other bytes share bit 63).
-std::uint64_t LetterMask(std::string_view s) {
-  std::uint64_t mask = 0;
-  for (unsigned char c : s) {
-    int bit = c >= 'a' && c <= 'z'   ? c - 'a'
-              : c >= '0' && c <= '9' ? 26 + (c - '0')
-                                     : 63;
-    mask |= std::uint64_t{1} << bit;
-  }
-  return mask;
-}
 
 // Characters of `s` whose letter occurs in `mask` at all: an upper bound of
 // the Jaro matches of `s` against the string behind `mask`.
@@ -105,7 +95,7 @@ PairScore TokenSimilarity(const FormView& qf, const PackedToken& q,
     if (person && qk[0] == lk[0]) return {float(kInitialSimilarity), kInitial};
     return {};
   }
-  PairScore best;
+  PairScore best{};
   if (qg != 0 && qg == lg && q.role == kRoleWord && l.role == kRoleWord) {
     best = {float(kEquivalentNameSimilarity), kEquivalentName};
   }
@@ -163,6 +153,17 @@ PairScore TokenSimilarity(const FormView& qf, const PackedToken& q,
 bool Informative(const PackedToken& t) { return t.role != kRoleLegalForm; }
 
 }  // namespace
+
+std::uint64_t LetterMask(std::string_view key) {
+  std::uint64_t mask = 0;
+  for (unsigned char c : key) {
+    int bit = c >= 'a' && c <= 'z'   ? c - 'a'
+              : c >= '0' && c <= '9' ? 26 + (c - '0')
+                                     : 63;
+    mask |= std::uint64_t{1} << bit;
+  }
+  return mask;
+}
 
 double JaroWinkler(std::string_view a, std::string_view b) {
   constexpr std::size_t kMax = 64;
@@ -260,14 +261,22 @@ double ScoreForms(const FormView& query, const FormView& listed,
   const std::size_t m = std::min(listed.count, kMaxTokens);
   if (n == 0 || m == 0) return 0.0;
 
-  std::array<std::uint64_t, kMaxTokens> q_masks, l_masks;
-  for (std::size_t i = 0; i < n; ++i) {
-    q_masks[i] = LetterMask(query.Key(query.tokens[i]));
+  std::array<std::uint64_t, kMaxTokens> q_computed, l_computed;
+  const std::uint64_t* q_masks = query.masks;
+  const std::uint64_t* l_masks = listed.masks;
+  if (q_masks == nullptr) {
+    for (std::size_t i = 0; i < n; ++i) {
+      q_computed[i] = LetterMask(query.Key(query.tokens[i]));
+    }
+    q_masks = q_computed.data();
   }
-  for (std::size_t j = 0; j < m; ++j) {
-    l_masks[j] = LetterMask(listed.Key(listed.tokens[j]));
+  if (l_masks == nullptr) {
+    for (std::size_t j = 0; j < m; ++j) {
+      l_computed[j] = LetterMask(listed.Key(listed.tokens[j]));
+    }
+    l_masks = l_computed.data();
   }
-  std::array<PairScore, kMaxTokens * kMaxTokens> sims;
+  std::array<PairScore, kMaxTokens * kMaxTokens> sims;  // n x m filled
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < m; ++j) {
       sims[i * kMaxTokens + j] =

@@ -89,6 +89,8 @@ struct FormView {
   std::size_t count = 0;
   std::string_view compact;
   bool person = false;  // the listed party (or query) is a person
+  // LetterMask() of each token's key, parallel to `tokens`; null = compute.
+  const std::uint64_t* masks = nullptr;
 
   std::string_view Key(const PackedToken& t) const {
     return {pool + t.key_off, t.key_len};
@@ -108,6 +110,10 @@ inline constexpr double kUnmatchedListedFactor = 0.7;
 inline constexpr double kUnmatchedListedEntityFactor = 0.5;
 inline constexpr double kJaroWinklerCutoff = 0.88;
 inline constexpr double kEquivalentNameSimilarity = 0.92;
+
+// One bit per letter or digit present in `key` (other bytes share bit 63):
+// letters one side lacks cannot be Jaro matches (a cheap bound).
+std::uint64_t LetterMask(std::string_view key);
 
 // Jaro-Winkler similarity of two ASCII strings (prefix scale 0.1, at most 4
 // characters). Strings longer than 64 bytes are compared on their first 64.
