@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
@@ -493,6 +494,114 @@ class Canonicalizer {
   std::string error_;
 };
 
+// ----- Retention helpers -----------------------------------------------------
+
+bool Digits(std::string_view s, std::size_t pos, std::size_t n) {
+  if (pos + n > s.size()) return false;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
+
+int Number(std::string_view s, std::size_t pos, std::size_t n) {
+  int v = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) v = v * 10 + (s[i] - '0');
+  return v;
+}
+
+bool LeapYear(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int DaysInMonth(int y, int m) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
+  return m == 2 && LeapYear(y) ? 29 : kDays[m - 1];
+}
+
+// A UTC time as "YYYY-MM-DDTHH:MM:SSZ" from "YYYY-MM-DD" (midnight) or that
+// form itself; nullopt for anything else or an impossible date.
+std::optional<std::string> NormalizeTime(std::string_view t) {
+  if (t.size() != 10 && t.size() != 20) return std::nullopt;
+  if (!Digits(t, 0, 4) || t[4] != '-' || !Digits(t, 5, 2) || t[7] != '-' ||
+      !Digits(t, 8, 2)) {
+    return std::nullopt;
+  }
+  const int y = Number(t, 0, 4), m = Number(t, 5, 2), d = Number(t, 8, 2);
+  if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) return std::nullopt;
+  if (t.size() == 10) return std::string(t) + "T00:00:00Z";
+  if (t[10] != 'T' || !Digits(t, 11, 2) || t[13] != ':' || !Digits(t, 14, 2) ||
+      t[16] != ':' || !Digits(t, 17, 2) || t[19] != 'Z' ||
+      Number(t, 11, 2) > 23 || Number(t, 14, 2) > 59 || Number(t, 17, 2) > 60) {
+    return std::nullopt;
+  }
+  return std::string(t);
+}
+
+// `time` (normalized) minus whole years; 29 February becomes 28 February in
+// a common year (the earlier day: retention errs on keeping).
+std::string MinusYears(const std::string& time, int years) {
+  const int y = Number(time, 0, 4) - years;
+  const int m = Number(time, 5, 2);
+  int d = Number(time, 8, 2);
+  d = std::min(d, DaysInMonth(y, m));
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", std::max(y, 0), m, d);
+  return buf + time.substr(10);
+}
+
+// The sortable "YYYY-MM-DDTHH:MM:SS" of a record's created_at; nullopt when
+// it does not start with an ISO 8601 date and time (or is a bare date).
+std::optional<std::string> SortableCreatedAt(std::string_view created_at) {
+  if (created_at.size() == 10) {
+    auto t = NormalizeTime(created_at);
+    if (!t) return std::nullopt;
+    return t->substr(0, 19);
+  }
+  if (created_at.size() < 19) return std::nullopt;
+  auto t = NormalizeTime(std::string(created_at.substr(0, 19)) + "Z");
+  if (!t) return std::nullopt;
+  return t->substr(0, 19);
+}
+
+// The seq a decision id "D-000123" names (ids are MakeId of seq, which
+// Verify checks); nullopt for anything else.
+std::optional<std::int64_t> DecisionSeq(std::string_view id) {
+  if (id.size() < 3 || id[0] != 'D' || id[1] != '-') return std::nullopt;
+  std::int64_t seq = 0;
+  auto [p, ec] = std::from_chars(id.data() + 2, id.data() + id.size(), seq);
+  if (ec != std::errc() || p != id.data() + id.size() || seq < 1) {
+    return std::nullopt;
+  }
+  return seq;
+}
+
+// What a purge_checkpoint record's input_json holds about the range.
+struct CheckpointRange {
+  std::int64_t first_seq = 0, last_seq = 0;
+  std::string last_record_hash;
+};
+
+std::optional<CheckpointRange> ReadCheckpoint(const AuditRow& row) {
+  const nlohmann::json j =
+      nlohmann::json::parse(row.input_json, nullptr, false);
+  if (!j.is_object()) return std::nullopt;
+  auto first = j.find("first_seq");
+  auto last = j.find("last_seq");
+  auto hash = j.find("last_record_hash");
+  if (first == j.end() || last == j.end() || hash == j.end() ||
+      !first->is_number_integer() || !last->is_number_integer() ||
+      !hash->is_string()) {
+    return std::nullopt;
+  }
+  CheckpointRange r{first->get<std::int64_t>(), last->get<std::int64_t>(),
+                    hash->get<std::string>()};
+  if (r.first_seq < 1 || r.last_seq < r.first_seq || r.last_seq >= row.seq ||
+      r.last_record_hash.size() != 64) {
+    return std::nullopt;
+  }
+  return r;
+}
+
 }  // namespace
 
 std::string_view RecordKindName(RecordKind kind) {
@@ -831,13 +940,17 @@ Result<AuditHead> AuditTrail::Head() const {
   return AuditHead{head->seq, head->record_hash};
 }
 
-Result<VerifyReport> AuditTrail::Verify() const {
-  return Verify(AuditHead{0, ""});
-}
+namespace {
 
-Result<VerifyReport> AuditTrail::Verify(const AuditHead& anchor) const {
-  auto reader = impl_->Reader();
-  if (!reader) return std::unexpected(reader.error());
+// Called for every record that verified, in seq order.
+using VerifiedRow = std::function<void(const AuditRow&, RecordKind)>;
+
+// The chain walk of Verify (see the header), in one read snapshot of
+// `store`. Calls `verified` (if set) for each record that checks out and
+// stores the snapshot's recorded head in `*snapshot_head` (if set).
+Result<VerifyReport> VerifyChain(AuditStore& store, const AuditHead& anchor,
+                                 const VerifiedRow& verified,
+                                 store::AuditHead* snapshot_head) {
   VerifyReport report;
   auto broken = [&](std::int64_t seq, std::string id, std::string problem) {
     report.ok = false;
@@ -845,11 +958,29 @@ Result<VerifyReport> AuditTrail::Verify(const AuditHead& anchor) const {
     report.first_broken_id = std::move(id);
     report.problem = std::move(problem);
   };
-  std::int64_t expected = 1;
+  std::int64_t expected = 0;  // 0 until the first record
   std::string prev_hash;
+  // The first record held. After a purge (seq > 1) its prev_hash is vouched
+  // for by a checkpoint later in the chain: `linked` until then is false.
+  std::int64_t first = 0;
+  std::string first_id, first_prev_hash;
+  bool linked = true;
   bool anchor_seen = anchor.seq <= 0;
-  auto head = (*reader)->ForEach([&](const AuditRow& row) {
+  std::string anchor_purged_by;
+  auto head = store.ForEach([&](const AuditRow& row) {
     ++report.records;
+    if (expected == 0) {
+      expected = first = report.first_seq = row.seq;
+      first_id = row.id;
+      if (row.seq > 1) {
+        linked = false;
+        first_prev_hash = prev_hash = row.prev_hash;
+      } else if (row.seq < 1) {
+        broken(row.seq, row.id,
+               "seq " + std::to_string(row.seq) + " (seqs start at 1)");
+        return false;
+      }
+    }
     if (row.seq != expected) {
       broken(expected, "",
              "seq gap (record " + std::to_string(expected) +
@@ -883,6 +1014,52 @@ Result<VerifyReport> AuditTrail::Verify(const AuditHead& anchor) const {
                  MakeId(*kind, row.seq) + ")");
       return false;
     }
+    if (*kind == RecordKind::kPurgeCheckpoint) {
+      const std::optional<CheckpointRange> range = ReadCheckpoint(row);
+      if (!range) {
+        broken(row.seq, row.id,
+               "purge checkpoint input_json does not hold a valid range "
+               "(first_seq <= last_seq < its own seq, last_record_hash)");
+        return false;
+      }
+      const std::string removed = std::to_string(range->first_seq) + ".." +
+                                  std::to_string(range->last_seq);
+      if (range->last_seq >= first) {
+        broken(row.seq, row.id,
+               "purge checkpoint says records " + removed +
+                   " were removed, but record " + std::to_string(first) +
+                   " is held");
+        return false;
+      }
+      if (!linked && range->last_seq == first - 1) {
+        if (range->last_record_hash != first_prev_hash) {
+          broken(first, first_id,
+                 "prev_hash does not match the record_hash that purge "
+                 "checkpoint " +
+                     row.id + " holds for the last removed record " +
+                     std::to_string(range->last_seq) +
+                     " (a record was removed, reordered or rewritten)");
+          return false;
+        }
+        linked = true;
+        report.purge_checkpoint = row.id;
+        if (anchor.seq > 0 && anchor.seq < first) {
+          if (anchor.seq != range->last_seq) {
+            anchor_purged_by = row.id;
+          } else if (range->last_record_hash != anchor.record_hash) {
+            broken(anchor.seq, "",
+                   "record " + std::to_string(anchor.seq) +
+                       " was purged; purge checkpoint " + row.id +
+                       " holds its record_hash as " + range->last_record_hash +
+                       ", which differs from the anchored head " +
+                       anchor.record_hash);
+            return false;
+          } else {
+            anchor_seen = true;
+          }
+        }
+      }
+    }
     if (row.seq == anchor.seq) {
       anchor_seen = true;
       if (row.record_hash != anchor.record_hash) {
@@ -892,14 +1069,22 @@ Result<VerifyReport> AuditTrail::Verify(const AuditHead& anchor) const {
         return false;
       }
     }
+    if (verified) verified(row, *kind);
     prev_hash = row.record_hash;
     ++expected;
     return true;
   });
   if (!head) return std::unexpected(head.error());
+  if (snapshot_head != nullptr) *snapshot_head = *head;
   if (!report.ok) return report;
-  const std::int64_t last = expected - 1;
-  if (head->seq < 0) {
+  const std::int64_t last = expected == 0 ? 0 : expected - 1;
+  if (!linked) {
+    broken(first, first_id,
+           "records before seq " + std::to_string(first) +
+               " are missing and no purge checkpoint covers them (its "
+               "prev_hash " +
+               first_prev_hash + " is vouched for by no checkpoint)");
+  } else if (head->seq < 0) {
     broken(last, "", "the audit_head row is missing (the table was edited)");
   } else if (head->seq > last) {
     broken(last + 1, "",
@@ -912,12 +1097,235 @@ Result<VerifyReport> AuditTrail::Verify(const AuditHead& anchor) const {
            "the recorded head (seq " + std::to_string(head->seq) +
                ") does not name the last record (seq " + std::to_string(last) +
                ")");
+  } else if (!anchor_seen && !anchor_purged_by.empty()) {
+    broken(anchor.seq, "",
+           "record " + std::to_string(anchor.seq) +
+               " of the anchored head was purged under retention (the chain "
+               "now starts at seq " +
+               std::to_string(first) + "; purge checkpoint " +
+               anchor_purged_by +
+               " vouches for the link to the removed records), so the anchor "
+               "can no longer be checked: use a head exported after the "
+               "purge");
+    report.anchor_purged_by = anchor_purged_by;
   } else if (!anchor_seen) {
     broken(last + 1, "",
            "record " + std::to_string(anchor.seq) +
                " of the anchored head is missing (the chain ends at seq " +
                std::to_string(last) + ")");
   }
+  return report;
+}
+
+}  // namespace
+
+Result<VerifyReport> AuditTrail::Verify() const {
+  return Verify(AuditHead{0, ""});
+}
+
+Result<VerifyReport> AuditTrail::Verify(const AuditHead& anchor) const {
+  auto reader = impl_->Reader();
+  if (!reader) return std::unexpected(reader.error());
+  return VerifyChain(*reader->store, anchor, nullptr, nullptr);
+}
+
+Result<PurgeReport> AuditTrail::Purge(const std::string& before,
+                                      const std::string& now,
+                                      const PurgeOptions& options) {
+  const std::optional<std::string> cutoff = NormalizeTime(before);
+  if (!cutoff) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "purge: the cutoff '" + before +
+                    "' is not a UTC date or time (YYYY-MM-DD or "
+                    "YYYY-MM-DDTHH:MM:SSZ)");
+  }
+  const std::optional<std::string> clock = NormalizeTime(now);
+  if (!clock) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "purge: the current time '" + now +
+                    "' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+  }
+  PurgeReport report;
+  report.dry_run = options.dry_run;
+  report.before = *cutoff;
+  report.retention_years = impl_->options.retention_years;
+  report.latest_cutoff = MinusYears(*clock, report.retention_years);
+  if (report.before > report.latest_cutoff) {
+    return Fail(ErrorCode::kFailedPrecondition,
+                "purge: the cutoff " + report.before +
+                    " is within the retention period: records are kept " +
+                    std::to_string(report.retention_years) + " years, so at " +
+                    *clock + " only records created before " +
+                    report.latest_cutoff +
+                    " may be purged; nothing was purged");
+  }
+  const std::string cutoff_key = report.before.substr(0, 19);
+
+  // Plan in one read snapshot, verifying the chain as it is walked: the
+  // prefix older than the cutoff, and every reference an action makes.
+  struct Ref {
+    std::int64_t seq;     // the referring record
+    std::int64_t target;  // the seq of the decision it refers to
+  };
+  std::vector<Ref> refs;
+  std::vector<RecordKind> kinds;  // of the records older than the cutoff
+  std::int64_t first = 0, older_end = 0;
+  bool prefix_open = true;
+  auto reader = impl_->Reader();
+  if (!reader) return std::unexpected(reader.error());
+  store::AuditHead head;
+  auto verified = VerifyChain(
+      *reader->store, AuditHead{0, ""},
+      [&](const AuditRow& row, RecordKind kind) {
+        if (first == 0) first = row.seq;
+        if (prefix_open) {
+          const std::optional<std::string> created =
+              SortableCreatedAt(row.created_at);
+          if (created && *created < cutoff_key) {
+            older_end = row.seq;
+            kinds.push_back(kind);
+          } else {
+            prefix_open = false;
+            report.kept_from_seq = row.seq;
+            report.kept_from_id = row.id;
+            report.stop_reason = created ? "created " + row.created_at +
+                                               ", not before the cutoff"
+                                         : "its created_at '" + row.created_at +
+                                               "' is not a UTC date and time";
+          }
+        }
+        if (!row.refers_to.empty()) {
+          // An unreadable reference keeps everything (it cannot be placed).
+          refs.push_back({row.seq, DecisionSeq(row.refers_to).value_or(0)});
+        }
+      },
+      &head);
+  if (!verified) return std::unexpected(verified.error());
+  if (!verified->ok) {
+    const std::string who =
+        verified->first_broken_id.empty()
+            ? "seq " + std::to_string(verified->first_broken_seq.value_or(0))
+            : verified->first_broken_id;
+    return Fail(ErrorCode::kIntegrity,
+                "purge: the audit trail does not verify (at " + who + ": " +
+                    verified->problem +
+                    "); a broken trail is never purged, as that could remove "
+                    "the evidence: investigate it first");
+  }
+  if (first == 0) {
+    report.stop_reason = "the audit trail is empty";
+    return report;
+  }
+  if (prefix_open) {
+    report.stop_reason =
+        "every record held was created before the cutoff (the checkpoint "
+        "will be the only record)";
+  }
+
+  // A kept record's reference keeps its decision, and so every record from
+  // that decision on: shrink the prefix until no kept record refers into it.
+  std::int64_t end = older_end;
+  if (!refs.empty()) {
+    std::vector<std::size_t> min_at(refs.size());  // argmin of target[i..]
+    for (std::size_t i = refs.size(); i-- > 0;) {
+      min_at[i] =
+          i + 1 < refs.size() && refs[min_at[i + 1]].target < refs[i].target
+              ? min_at[i + 1]
+              : i;
+    }
+    while (end >= first) {
+      const auto it = std::upper_bound(
+          refs.begin(), refs.end(), end,
+          [](std::int64_t e, const Ref& r) { return e < r.seq; });
+      if (it == refs.end()) break;
+      const Ref& blocker =
+          refs[min_at[static_cast<std::size_t>(it - refs.begin())]];
+      if (blocker.target > end) break;
+      end = std::max<std::int64_t>(blocker.target, first) - 1;
+      report.kept_from_seq = end + 1;
+      report.kept_from_id =
+          MakeId(kinds[static_cast<std::size_t>(end + 1 - first)], end + 1);
+      report.stop_reason = "referred to by " +
+                           MakeId(RecordKind::kOverride, blocker.seq) +
+                           ", which is kept";
+    }
+  }
+  if (end < first) return report;
+
+  report.first_seq = first;
+  report.last_seq = end;
+  report.removed = end - first + 1;
+  report.first_id = MakeId(kinds.front(), first);
+  report.last_id = MakeId(kinds[static_cast<std::size_t>(end - first)], end);
+  for (RecordKind k :
+       {RecordKind::kDecision, RecordKind::kClearHit, RecordKind::kOverride,
+        RecordKind::kSecondApproval, RecordKind::kPurgeCheckpoint}) {
+    const auto n = std::count(
+        kinds.begin(),
+        kinds.begin() + static_cast<std::ptrdiff_t>(report.removed), k);
+    if (n > 0) report.removed_by_kind.emplace_back(RecordKindName(k), n);
+  }
+  auto last_row = (*reader)->FindBySeq(end);
+  if (!last_row) return std::unexpected(last_row.error());
+  auto first_row = (*reader)->FindBySeq(first);
+  if (!first_row) return std::unexpected(first_row.error());
+  if (!*last_row || !*first_row) {
+    return Fail(ErrorCode::kFailedPrecondition,
+                "purge: the audit trail changed while the purge was planned "
+                "(another purge?); nothing was purged: run it again");
+  }
+  report.last_record_hash = (*last_row)->record_hash;
+  if (options.dry_run) return report;
+
+  AuditRecord checkpoint;
+  checkpoint.kind = RecordKind::kPurgeCheckpoint;
+  checkpoint.created_at = *clock;
+  checkpoint.actor = options.actor;
+  checkpoint.reason = "retention: records created before " + report.before +
+                      " (retention " + std::to_string(report.retention_years) +
+                      " years)";
+  nlohmann::json by_kind = nlohmann::json::object();
+  for (const auto& [name, n] : report.removed_by_kind) by_kind[name] = n;
+  auto input = CanonicalJson(nlohmann::json{
+      {"before", report.before},
+      {"first_seq", report.first_seq},
+      {"last_seq", report.last_seq},
+      {"first_id", report.first_id},
+      {"last_id", report.last_id},
+      {"first_prev_hash", (*first_row)->prev_hash},
+      {"last_record_hash", report.last_record_hash},
+      {"records", report.removed},
+      {"retention_years", report.retention_years},
+      {"latest_cutoff",
+       report.latest_cutoff}}.dump());
+  auto output = CanonicalJson(nlohmann::json{
+      {"removed", report.removed},
+      {"removed_by_kind",
+       by_kind}}.dump());
+  if (!input || !output) {
+    return Fail(ErrorCode::kInternal, "purge: checkpoint JSON");
+  }
+  checkpoint.input_json = std::move(*input);
+  checkpoint.output_json = std::move(*output);
+
+  store::AuditPurge purge;
+  purge.first_seq = report.first_seq;
+  purge.last_seq = report.last_seq;
+  purge.last_record_hash = report.last_record_hash;
+  purge.planned_through_seq = head.seq;
+  auto stored = (*reader)->Purge(
+      purge, ToRow(checkpoint),
+      [&](const store::AuditHead& now_head,
+          std::vector<AuditRow>& rows) -> Result<void> {
+        checkpoint.seq = now_head.seq + 1;
+        checkpoint.id = MakeId(checkpoint.kind, checkpoint.seq);
+        checkpoint.prev_hash = now_head.record_hash;
+        checkpoint.record_hash = ComputeRecordHash(checkpoint);
+        rows.front() = ToRow(checkpoint);
+        return Ok();
+      });
+  if (!stored) return std::unexpected(stored.error());
+  report.checkpoint = std::move(checkpoint);
   return report;
 }
 

@@ -6,10 +6,14 @@
 // deletion breaks the chain; Verify() names the first broken record.
 // Reviewer actions (clear a false positive, override with a reason, second
 // approval) are NEW records that reference a decision; nothing is edited.
-// Retention is configuration (default 10 years, 31 CFR 501.601 as amended;
-// EAR part 762 requires 5): Purge() removes only records older than the
-// retention period, and records the purge itself in the chain (a signed
-// checkpoint of the removed prefix) so verification still holds.
+// Retention is configuration (AuditOptions::retention_years, default 10
+// years, 31 CFR 501.601 as amended; EAR part 762 requires 5): Purge()
+// removes only a prefix of records older than the retention period, never a
+// record that a kept record refers to, and records the purge itself in the
+// chain: a purge_checkpoint record appended at the END of the chain (the
+// chain stays append-only) holds the seq range removed and the record_hash
+// of the last removed record, so Verify() still checks every link from the
+// first record kept (see Purge below and docs/records.md, "Retention").
 //
 // Storage is SQLite through engine/store (the one module that talks to
 // SQLite); durability: WAL + synchronous=FULL per commit, or group commit
@@ -43,10 +47,11 @@
 // later proves that no record up to it was removed or altered, even by
 // someone able to rewrite the whole database (Verify(anchor)).
 //
-// Append-only is enforced three times: the API has no update/delete; SQL
-// triggers abort UPDATE/DELETE (store/migrations/003_audit.sql); and the
-// chain detects what gets past the triggers (a user with file access can
-// drop them).
+// Append-only is enforced three times: the API has no update and no delete
+// other than Purge; SQL triggers abort UPDATE/DELETE
+// (store/migrations/003_audit.sql; 006_audit_purge.sql lets a purge delete,
+// oldest first, only records its checkpoint covers); and the chain detects
+// what gets past the triggers (a user with file access can drop them).
 //
 // Thread safety: one AuditTrail per process; Append/AppendBatch may be
 // called from many threads: concurrent calls are group-committed (one
@@ -62,6 +67,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/common/error.h"
@@ -95,18 +101,62 @@ struct AuditRecord {
 
 struct VerifyReport {
   bool ok = true;
-  std::int64_t records = 0;
+  std::int64_t records = 0;                      // records walked (held)
   std::optional<std::int64_t> first_broken_seq;  // set when !ok
   std::string first_broken_id;
   std::string problem;  // "record_hash does not match content", "seq gap
                         // (record 41 missing)", ...
+  // The oldest record held: 1, or after a purge the first record kept (0 for
+  // an empty trail).
+  std::int64_t first_seq = 0;
+  // After a purge: the purge_checkpoint record that vouches for the first
+  // kept record's prev_hash (it holds the last removed record's hash); ""
+  // when nothing was purged.
+  std::string purge_checkpoint;
+  // Verify(anchor) only: the anchored record was purged, so the anchor can
+  // no longer be checked. ok is false, first_broken_seq is the anchor's seq
+  // and this names the checkpoint (not a sign of tampering: anchor to a head
+  // exported after the purge).
+  std::string anchor_purged_by;
 };
 
 struct AuditOptions {
-  // Retention period in years (31 CFR 501.601: 10; EAR part 762: 5).
-  // Purge() is not implemented yet: nothing is ever removed (see
-  // docs/records.md, "Retention").
+  // Retention period in whole years (31 CFR 501.601: 10; EAR part 762: 5);
+  // at least 1. Purge() refuses a cutoff later than its `now` minus this
+  // many years.
   int retention_years = 10;
+};
+
+struct PurgeOptions {
+  std::string actor = "retention";  // the checkpoint record's actor
+  // Plan and report only: nothing is written (the database file stays
+  // byte-for-byte the same).
+  bool dry_run = false;
+};
+
+// What Purge removed (or, for a dry run, would remove).
+struct PurgeReport {
+  bool dry_run = false;
+  std::string before;  // the cutoff, as YYYY-MM-DDTHH:MM:SSZ
+  int retention_years = 0;
+  std::string latest_cutoff;  // `now` minus retention_years: the latest
+                              // cutoff allowed
+  // The prefix removed: seq first_seq..last_seq (ids first_id..last_id),
+  // `removed` records; all zero/empty when nothing could be removed.
+  std::int64_t first_seq = 0, last_seq = 0;
+  std::string first_id, last_id;
+  std::int64_t removed = 0;
+  std::vector<std::pair<std::string, std::int64_t>>
+      removed_by_kind;           // ("decision", 40), ... in RecordKind order
+  std::string last_record_hash;  // of record last_seq
+  // The first record kept (0 / "" when the whole trail was older than the
+  // cutoff) and why the prefix ends there: "created 2017-03-01T10:00:00Z,
+  // not before the cutoff", "referred to by A-000123, which is kept", ...
+  std::int64_t kept_from_seq = 0;
+  std::string kept_from_id;
+  std::string stop_reason;
+  // The checkpoint appended (removed > 0 and not a dry run).
+  std::optional<AuditRecord> checkpoint;
 };
 
 // The newest record of the trail; seq 0 and "" when empty.
@@ -154,18 +204,54 @@ class AuditTrail {
   Result<void> ForEach(
       const std::function<bool(const AuditRecord&)>& visit) const;
 
-  // Walks the whole chain in seq order, in one read snapshot: seqs are 1..N
-  // without gaps, every prev_hash is the previous record_hash, every
-  // record_hash recomputes from the content, every id matches its seq and
-  // kind, and the recorded head (audit_head) names the last record (a
-  // deleted newest record is reported as missing). Reports the first
-  // broken record and the problem; first_broken_id is "" when that record
-  // is missing. A broken chain is a report with ok = false, not an error;
-  // errors are for an unreadable database (kDatabase).
+  // Walks the whole chain in seq order, in one read snapshot: seqs are
+  // consecutive from the first record held (1 unless purged) to the last,
+  // every prev_hash is the previous record_hash, every record_hash
+  // recomputes from the content, every id matches its seq and kind, and the
+  // recorded head (audit_head) names the last record (a deleted newest
+  // record is reported as missing). After a purge the first record held
+  // (seq F > 1) has no predecessor: its prev_hash must equal the
+  // last_record_hash of the purge_checkpoint record, later in the chain,
+  // whose range ends at F-1; every checkpoint's range must lie before F.
+  // Reports the first broken record and the problem; first_broken_id is ""
+  // when that record is missing. A broken chain is a report with ok =
+  // false, not an error; errors are for an unreadable database (kDatabase).
   Result<VerifyReport> Verify() const;
   // As Verify(), and the record at anchor.seq must exist with
-  // anchor.record_hash (an exported head): detects a rewritten chain.
+  // anchor.record_hash (an exported head): detects a rewritten chain. An
+  // anchor at the last purged record is checked against the checkpoint's
+  // last_record_hash; one further inside the purged range cannot be
+  // checked: ok = false with anchor_purged_by set (see VerifyReport).
   Result<VerifyReport> Verify(const AuditHead& anchor) const;
+
+  // Retention purge: removes the longest prefix of the trail whose records
+  // were all created before `before`, stopping earlier so that no record a
+  // kept record refers to (an action's refers_to) is removed: the first
+  // record kept is then that decision (PurgeReport::stop_reason says
+  // why). In one transaction (all or nothing) it appends a purge_checkpoint
+  // record at the end of the chain and deletes the prefix.
+  //
+  // `before` and `now` are "YYYY-MM-DD" (midnight UTC) or
+  // "YYYY-MM-DDTHH:MM:SSZ"; a record is older than the cutoff when the first
+  // 19 characters of its created_at ("YYYY-MM-DDTHH:MM:SS") sort before the
+  // cutoff's (a record whose created_at is not such a time is kept and ends
+  // the prefix). The checkpoint record: kind purge_checkpoint, id
+  // "A-%06d" of its seq, created_at `now`, actor options.actor, subject,
+  // refers_to and outcome "", reason "retention: records created before
+  // <before> (retention <N> years)", input_json {before, first_seq,
+  // last_seq, first_id, last_id, first_prev_hash, last_record_hash, records,
+  // retention_years, latest_cutoff}, output_json {removed, removed_by_kind}.
+  // It is chained like any record (prev_hash = the head's hash).
+  //
+  // Errors (nothing changed): kInvalidArgument for a malformed `before` or
+  // `now`; kFailedPrecondition for a cutoff later than `now` minus
+  // AuditOptions::retention_years, or when the trail changed under the purge
+  // (run it again); kIntegrity when the chain does not verify (a broken
+  // trail is never purged: that would destroy the evidence); kDatabase.
+  // Nothing old enough is a report with removed = 0 and no checkpoint.
+  // Holds the write lock while deleting: appends wait (busy timeout 5 s).
+  Result<PurgeReport> Purge(const std::string& before, const std::string& now,
+                            const PurgeOptions& options = {});
 
   // The newest record's seq and record_hash, for external anchoring.
   Result<AuditHead> Head() const;

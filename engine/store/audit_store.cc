@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <climits>
 #include <utility>
 
@@ -194,6 +195,139 @@ Result<std::vector<AuditRow>> AuditStore::Append(std::vector<AuditRow> rows,
   }
   rollback.armed = false;
   return rows;
+}
+
+Result<AuditRow> AuditStore::Purge(const AuditPurge& purge, AuditRow checkpoint,
+                                   const Seal& seal) {
+  Impl& d = *impl_;
+  const std::string range =
+      std::to_string(purge.first_seq) + ".." + std::to_string(purge.last_seq);
+  if (purge.first_seq < 1 || purge.last_seq < purge.first_seq) {
+    return Fail(ErrorCode::kInternal,
+                d.path + ": audit purge: bad range " + range);
+  }
+  if (auto begun = d.Exec("BEGIN IMMEDIATE", "audit purge: begin"); !begun) {
+    return std::unexpected(begun.error());
+  }
+  struct Rollback {
+    sqlite3* db;
+    bool armed = true;
+    ~Rollback() {
+      if (armed) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+  } rollback{d.db};
+
+  // The plan was made outside this transaction: check that what it saw of
+  // the prefix still holds (appends only add rows after it).
+  auto oldest = d.Prepare(
+      "SELECT MIN(seq), (SELECT record_hash FROM audit_records WHERE seq = ?1) "
+      "FROM audit_records",
+      "audit purge: read oldest");
+  if (!oldest) return std::unexpected(oldest.error());
+  oldest->Bind(1, purge.last_seq);
+  std::int64_t first_held = 0;
+  std::string last_hash;
+  auto read =
+      d.Rows(*oldest, "audit purge: read oldest", [&](const Statement& st) {
+        first_held = st.Int(0);
+        last_hash = st.Text(1);
+        return false;
+      });
+  if (!read) return std::unexpected(read.error());
+  if (first_held != purge.first_seq || last_hash != purge.last_record_hash) {
+    return Fail(ErrorCode::kFailedPrecondition,
+                d.path + ": audit purge of seq " + range +
+                    ": the oldest records changed since the purge was "
+                    "planned (another purge?); nothing was purged");
+  }
+  auto referring = d.Prepare(
+      "SELECT a.id, a.refers_to FROM audit_records a JOIN audit_records t "
+      "ON t.id = a.refers_to WHERE a.seq > ?1 AND a.refers_to <> '' AND "
+      "t.seq BETWEEN ?2 AND ?3 LIMIT 1",
+      "audit purge: check references");
+  if (!referring) return std::unexpected(referring.error());
+  referring->Bind(1, std::max(purge.planned_through_seq, purge.last_seq))
+      .Bind(2, purge.first_seq)
+      .Bind(3, purge.last_seq);
+  std::string referrer, referred;
+  read = d.Rows(*referring, "audit purge: check references",
+                [&](const Statement& st) {
+                  referrer = st.Text(0);
+                  referred = st.Text(1);
+                  return false;
+                });
+  if (!read) return std::unexpected(read.error());
+  if (!referrer.empty()) {
+    return Fail(ErrorCode::kFailedPrecondition,
+                d.path + ": audit purge of seq " + range + ": " + referrer +
+                    ", appended while the purge was planned, refers to " +
+                    referred + "; nothing was purged (run it again)");
+  }
+
+  auto head = Head();
+  if (!head) return std::unexpected(head.error());
+  std::vector<AuditRow> rows{std::move(checkpoint)};
+  if (auto sealed = seal(*head, rows); !sealed) {
+    return std::unexpected(sealed.error());
+  }
+  AuditRow& c = rows.front();
+  d.insert.Bind(1, c.seq)
+      .Bind(2, c.id)
+      .Bind(3, c.kind)
+      .Bind(4, c.created_at)
+      .Bind(5, c.actor)
+      .Bind(6, c.subject)
+      .Bind(7, c.refers_to)
+      .Bind(8, c.outcome)
+      .Bind(9, c.reason)
+      .Bind(10, c.input_json)
+      .Bind(11, c.output_json)
+      .Bind(12, c.prev_hash)
+      .Bind(13, c.record_hash);
+  int rc = d.insert.Step();
+  if (rc != SQLITE_DONE) {
+    Error e = d.Failure("audit purge: insert checkpoint " + c.id);
+    d.insert.Reset();
+    return std::unexpected(std::move(e));
+  }
+  d.insert.Reset();
+
+  auto record = d.Prepare(
+      "INSERT INTO audit_purges (checkpoint_seq, checkpoint_id, first_seq, "
+      "last_seq, last_record_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+      "audit purge: record");
+  if (!record) return std::unexpected(record.error());
+  record->Bind(1, c.seq)
+      .Bind(2, c.id)
+      .Bind(3, purge.first_seq)
+      .Bind(4, purge.last_seq)
+      .Bind(5, purge.last_record_hash);
+  if (record->Step() != SQLITE_DONE) {
+    return std::unexpected(d.Failure("audit purge: record"));
+  }
+
+  // One statement; SQLite visits the integer primary key range in order,
+  // oldest first, which the DELETE trigger requires.
+  auto remove =
+      d.Prepare("DELETE FROM audit_records WHERE seq BETWEEN ?1 AND ?2",
+                "audit purge: delete");
+  if (!remove) return std::unexpected(remove.error());
+  remove->Bind(1, purge.first_seq).Bind(2, purge.last_seq);
+  if (remove->Step() != SQLITE_DONE) {
+    return std::unexpected(d.Failure("audit purge: delete seq " + range));
+  }
+  const std::int64_t removed = sqlite3_changes64(d.db);
+  if (removed != purge.last_seq - purge.first_seq + 1) {
+    return Fail(ErrorCode::kIntegrity,
+                d.path + ": audit purge of seq " + range + " removed " +
+                    std::to_string(removed) +
+                    " rows (a gap in the trail?); nothing was purged");
+  }
+  if (auto committed = d.Exec("COMMIT", "audit purge: commit"); !committed) {
+    return std::unexpected(committed.error());
+  }
+  rollback.armed = false;
+  return std::move(rows.front());
 }
 
 Result<AuditHead> AuditStore::Head() {

@@ -1,7 +1,8 @@
 // engine/store: raw persistence of the audit trail (schema:
-// migrations/003_audit.sql), in the same SQLite file as the lists. The hash
-// chain is built and checked by engine/audit (audit_trail.h); this class
-// only stores and reads rows, and knows nothing about hashing.
+// migrations/003_audit.sql, 006_audit_purge.sql), in the same SQLite file as
+// the lists. The hash chain is built and checked by engine/audit
+// (audit_trail.h); this class only stores and reads rows, and knows nothing
+// about hashing.
 //
 //   auto store = AuditStore::Open("clearance.db");
 //   (*store)->Append(rows, [](const AuditHead& head, std::vector<AuditRow>& r)
@@ -14,10 +15,15 @@
 // transaction (one fsync) however many rows it holds: that is the group
 // commit the audit trail uses under load.
 //
+// Retention: Purge() removes a prefix of the trail together with appending
+// its checkpoint row (006_audit_purge.sql relaxes the DELETE trigger for
+// exactly that); deciding what may be purged is engine/audit's job.
+//
 // Errors: SQLite failures are kDatabase "<db path>: <operation>: <message>";
 // Open() fails as ListStore::Open() does (the file must be a Clearance
 // store; migrations are applied by it). A trigger refusing a write (see
-// 003_audit.sql) is kDatabase too, with the trigger's message.
+// 003_audit.sql, 006_audit_purge.sql) is kDatabase too, with the trigger's
+// message.
 //
 // Thread safety: one AuditStore per thread. Several stores (and processes)
 // may use one file: Append() takes the write lock first (BEGIN IMMEDIATE,
@@ -60,6 +66,17 @@ struct AuditHead {
   std::string record_hash;
 };
 
+// A retention purge as audit::AuditTrail::Purge planned it (schema:
+// migrations/006_audit_purge.sql): rows first_seq..last_seq are removed.
+struct AuditPurge {
+  std::int64_t first_seq = 0;    // the oldest row held when planned
+  std::int64_t last_seq = 0;     // the newest row removed
+  std::string last_record_hash;  // the record_hash row last_seq holds
+  // The newest row the planner saw: rows appended after it are checked here
+  // for references into the removed range.
+  std::int64_t planned_through_seq = 0;
+};
+
 class AuditStore {
  public:
   // Opens (creating and migrating if needed) the database at `path`.
@@ -79,6 +96,20 @@ class AuditStore {
   // when it returns. Returns the rows as sealed and stored.
   Result<std::vector<AuditRow>> Append(std::vector<AuditRow> rows,
                                        const Seal& seal);
+
+  // Purges a prefix of the trail in one transaction (all or nothing;
+  // durable when it returns): appends `checkpoint` (kind purge_checkpoint;
+  // `seal` fills its seq, id, prev_hash and record_hash against the current
+  // head, as for Append), records the purge in audit_purges, and deletes
+  // rows purge.first_seq..purge.last_seq (the triggers allow exactly that).
+  // Returns the checkpoint row as stored. Errors, nothing changed:
+  // kFailedPrecondition when the oldest row held is no longer
+  // purge.first_seq or row last_seq no longer holds last_record_hash (a
+  // purge ran since the plan), or when a row appended after
+  // planned_through_seq refers to a row in the range; kDatabase for SQLite
+  // failures (a trigger's refusal included, with its message).
+  Result<AuditRow> Purge(const AuditPurge& purge, AuditRow checkpoint,
+                         const Seal& seal);
 
   // The head as recorded in audit_head (see 003_audit.sql); kIntegrity if
   // that row is missing.
