@@ -71,8 +71,11 @@ std::vector<FieldSpec> BuildModel() {
            N("cluster_fp64_pflops"), S("datacenter_country"),
            B("datacenter_is_veu"), S("deployment"), S("export_from"),
            S("declared_end_use"), S("workload_type"), N("est_training_ops")}),
-      Object("attestation", {S("model_verdict"), B("model_matches_claim"),
-                             B("location_excludes_restricted")}),
+      Object("attestation",
+             {S("model_verdict"), B("model_matches_claim"),
+              B("location_excludes_restricted"), B("location_claim_consistent"),
+              S("identified_model"), S("eccn"), N("tpp"),
+              StringList("possible_restricted")}),
       StringList("red_flags"),
   };
   int slot = 0;

@@ -448,6 +448,16 @@ constexpr FactPhrase kFacts[] = {
     {"attestation.location_excludes_restricted",
      "whether location evidence excludes restricted destinations",
      "location evidence rules out restricted destinations"},
+    {"attestation.location_claim_consistent",
+     "whether the claimed data centre is consistent with the location "
+     "evidence",
+     "the claimed data centre is consistent with the location evidence"},
+    {"attestation.identified_model", "the GPU model the evidence identifies",
+     ""},
+    {"attestation.eccn", "the ECCN of the identified GPU model", ""},
+    {"attestation.tpp", "the TPP of the identified GPU model", ""},
+    {"attestation.possible_restricted",
+     "the restricted destinations the location evidence cannot exclude", ""},
     {"red_flags", "the unresolved red flags", ""},
 };
 
