@@ -7,14 +7,19 @@
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "engine/attest/gpu_assessment.h"
+#include "engine/attest/probe_report.h"
 #include "engine/attest/verdict.h"
 #include "engine/cli/cli.h"
 #include "engine/cli/output.h"
+#include "engine/crypto/sha256.h"
 #include "engine/screening/screening.h"
 
 #ifndef CLEARANCE_SOURCE_DIR
@@ -39,8 +44,35 @@ const FlagSpec kGeoIp{
     "MMDB file for IP geolocation (default: a .mmdb under /usr/share/GeoIP)"};
 const FlagSpec kAccount{"account", "FILE",
                         "the account record the workload is for (required)"};
-const FlagSpec kVerdict{"gpu-verdict", "FILE",
-                        "GPU verdict JSON (attestation and location results)"};
+const FlagSpec kVerdict{
+    "gpu-verdict", "FILE",
+    "a precomputed GPU verdict JSON (recorded as supplied by the caller)"};
+const FlagSpec kProbeReport{"probe-report", "FILE",
+                            "signed clearance-probe report from the GPU host"};
+const FlagSpec kChallenge{
+    "challenge", "FILE",
+    "the challenge the probe answered (`probe challenge --json`)"};
+const FlagSpec kHostKey{
+    "host-key", "FILE",
+    "the GPU host's enrolled Ed25519 public key (hex, `probe keygen`)"};
+const FlagSpec kNvidiaReport{
+    "nvidia-report", "FILE",
+    "NVIDIA attestation report (hex text or binary; CC mode)"};
+const FlagSpec kNvidiaCerts{"nvidia-certs", "FILE",
+                            "its certificate chain (PEM, leaf first)"};
+const FlagSpec kRim{"rim", "FILE", "driver or VBIOS RIM (.swidtag)", true};
+const FlagSpec kNonce{
+    "nonce", "HEX",
+    "nonce sent to the GPU for --nvidia-report (default: the challenge's)"};
+const FlagSpec kNvidiaDevice{
+    "nvidia-device", "N",
+    "probe device the --nvidia-report belongs to (default: the first)"};
+const FlagSpec kRtts{"rtts", "FILE",
+                     "signed landmark RTT set for the location verdict"};
+const char* const kEvidenceFlags[] = {
+    "probe-report",  "challenge",     "host-key",
+    "nvidia-report", "nvidia-certs",  "rim",
+    "nonce",         "nvidia-device", "rtts"};
 
 constexpr const char* kExitHelp =
     "Exit codes: 0 ALLOW or REPORT, 10 ESCALATE, LICENSE_REQUIRED or DENY,\n"
@@ -121,6 +153,58 @@ Result<attest::GpuVerdict> ParseVerdict(const std::string& text,
   return v;
 }
 
+// The GPU verdict from the evidence flags (engine/attest/gpu_assessment.h),
+// claimed model and data-centre country from the request; the clock is
+// $CLEARANCE_NOW or now.
+Result<attest::GpuVerdict> AssessFromFlags(
+    const Args& args, const screening::WorkloadRequest& request,
+    const std::string& as_of) {
+  attest::GpuEvidence e;
+  e.claimed_model = request.gpu_model;
+  e.claimed_country = request.datacenter_country;
+  auto load = [&](const char* flag,
+                  std::optional<attest::EvidenceFile>* out) -> Result<void> {
+    auto path = args.Get(flag);
+    if (!path) return {};
+    auto text = ReadText(*path);
+    if (!text) return std::unexpected(text.error());
+    *out = attest::EvidenceFile{*path, std::move(*text)};
+    return {};
+  };
+  for (const auto& [flag, slot] : std::initializer_list<
+           std::pair<const char*, std::optional<attest::EvidenceFile>*>>{
+           {"probe-report", &e.probe_report},
+           {"challenge", &e.challenge},
+           {"host-key", &e.host_key},
+           {"nvidia-report", &e.nvidia_report},
+           {"nvidia-certs", &e.nvidia_certs},
+           {"rtts", &e.rtts}}) {
+    if (auto loaded = load(flag, slot); !loaded)
+      return std::unexpected(loaded.error());
+  }
+  for (const std::string& path : args.GetAll("rim")) {
+    auto text = ReadText(path);
+    if (!text) return std::unexpected(text.error());
+    e.rims.push_back({path, std::move(*text)});
+  }
+  e.nvidia_nonce_hex = args.GetOr("nonce", "");
+  if (auto device = args.Get("nvidia-device")) {
+    char* end = nullptr;
+    const long n = std::strtol(device->c_str(), &end, 10);
+    if (device->empty() || *end != '\0' || n < 0 || n > 1024) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "--nvidia-device: expected a CUDA device index");
+    }
+    e.nvidia_device = static_cast<int>(n);
+  }
+  auto now = attest::ParseIso8601Utc(NowIso8601());
+  if (!now) return std::unexpected(now.error().WithContext("$CLEARANCE_NOW"));
+  attest::GpuAssessmentOptions options;
+  options.now = *now;
+  options.as_of = as_of;
+  return attest::AssessGpu(e, options);
+}
+
 int Print(const screening::Decision& d, bool as_json) {
   if (as_json) {
     std::printf("%s\n", json::parse(d.ToJson()).dump(2).c_str());
@@ -178,18 +262,34 @@ int RunWorkload(const Args& args) {
   if (!account_text) return ReportError(account_text.error());
   auto account = screening::ParseAccountRecord(*account_text, *account_path);
   if (!account) return ReportError(account.error());
+  const std::string as_of = args.GetOr("as-of", Today());
+  bool has_evidence = false;
+  for (const char* flag : kEvidenceFlags) has_evidence |= args.Has(flag);
   std::optional<attest::GpuVerdict> verdict;
   if (auto verdict_path = args.Get("gpu-verdict")) {
+    if (has_evidence) {
+      return ReportError(Error(ErrorCode::kInvalidArgument,
+                               "--gpu-verdict and GPU evidence flags "
+                               "(--probe-report, --nvidia-report, --rtts, ...) "
+                               "exclude each other"));
+    }
     auto verdict_text = ReadText(*verdict_path);
     if (!verdict_text) return ReportError(verdict_text.error());
     auto parsed = ParseVerdict(*verdict_text, *verdict_path);
     if (!parsed) return ReportError(parsed.error());
     verdict = *parsed;
+    verdict->source = attest::kVerdictFromCaller;
+    verdict->evidence.push_back(
+        {"gpu_verdict", *verdict_path, crypto::Sha256Hex(*verdict_text)});
+  } else if (has_evidence) {
+    auto assessed = AssessFromFlags(args, *request, as_of);
+    if (!assessed) return ReportError(assessed.error());
+    verdict = std::move(*assessed);
   }
   auto screener = OpenScreener(args);
   if (!screener) return ReportError(screener.error());
-  auto decision = (*screener)->ApproveWorkload(*account, *request, verdict,
-                                               args.GetOr("as-of", Today()));
+  auto decision =
+      (*screener)->ApproveWorkload(*account, *request, verdict, as_of);
   if (!decision) return ReportError(decision.error());
   return Print(*decision, args.Has("json"));
 }
@@ -220,17 +320,36 @@ std::vector<Command> DecisionScreenCommands() {
         1},
        RunAccount},
       {{"screen workload",
-        "--account FILE [--gpu-verdict FILE] [--db FILE] [--as-of DATE] "
-        "[--json] FILE.json",
+        "--account FILE [--probe-report FILE --challenge FILE --host-key "
+        "FILE] [--nvidia-report FILE --nvidia-certs FILE [--rim FILE...] "
+        "[--nonce HEX]] [--rtts FILE] [--gpu-verdict FILE] [--db FILE] "
+        "[--as-of DATE] [--json] FILE.json",
         "Approve or refuse a GPU workload request for an account (recorded)",
         "FILE.json is a workload request (docs/records.md, schema "
         "docs/schemas/workload.schema.json);\n"
-        "--account names the account record it is for. A deployment other than "
-        "REMOTE_SERVICE\n"
-        "is a hardware transfer for the rules. --gpu-verdict adds the "
-        "attestation facts.\n\n" +
+        "--account names the account record it is for. A deployment other "
+        "than REMOTE_SERVICE\n"
+        "is a hardware transfer for the rules.\n\n"
+        "GPU evidence (docs/attestation.md): the engine verifies the signed "
+        "probe report\n"
+        "against the challenge and the host key, the NVIDIA attestation "
+        "(nonce: the\n"
+        "challenge's unless --nonce), the model against the claimed "
+        "gpu_model, and the\n"
+        "landmark RTTs (answered by the same host key) against "
+        "datacenter_country;\n"
+        "the verdict becomes attestation.* facts and the SHA-256 of every "
+        "file is\n"
+        "recorded with the decision. Without evidence a controlled GPU is "
+        "held\n"
+        "(GPU-VERIFICATION-REQUIRED). --gpu-verdict takes a precomputed "
+        "verdict instead,\n"
+        "recorded as supplied by the caller. The clock is $CLEARANCE_NOW or "
+        "now.\n\n" +
             std::string(kExitHelp),
-        {kAccount, kVerdict, kDb, kAsOf, kJson, kRules, kGeoIp},
+        {kAccount, kProbeReport, kChallenge, kHostKey, kNvidiaReport,
+         kNvidiaCerts, kRim, kNonce, kNvidiaDevice, kRtts, kVerdict, kDb, kAsOf,
+         kJson, kRules, kGeoIp},
         1,
         1},
        RunWorkload},
