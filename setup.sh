@@ -14,7 +14,7 @@ PACKAGES=(
   libboost-graph-dev libsodium-dev libxmlsec1-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
   clang-19 libclang-rt-19-dev
-  libmaxminddb-dev geoip-database libgeographiclib-dev gmt-dcw libnetcdf-dev
+  libmaxminddb-dev libgeoip-dev geoip-database libgeographiclib-dev gmt-dcw libnetcdf-dev
   chromium
 )
 missing=()

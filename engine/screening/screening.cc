@@ -563,7 +563,8 @@ void Screener::Impl::AccountFacts(const AccountRecord& a,
   }
   w->facts["payments"] = std::move(payments);
 
-  // IP events: pre-resolved fields win; otherwise the MMDB.
+  // IP events: pre-resolved fields win; otherwise the geolocation database
+  // (MMDB, else Debian's legacy country-only GeoIP.dat; geoip.h).
   json events = json::array();
   for (size_t i = 0; i < a.ip_events.size(); ++i) {
     const IpEvent& e = a.ip_events[i];
@@ -574,7 +575,7 @@ void Screener::Impl::AccountFacts(const AccountRecord& a,
         country = geo_result->country;
         if (region.empty()) region = geo_result->region;
         city = geo_result->city;
-        source = "mmdb";
+        source = geo->source();  // "mmdb" or "geoip_legacy"
       } else {
         source = "unresolved";
       }
