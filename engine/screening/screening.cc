@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/attest/model_verdict.h"
 #include "engine/audit/audit_trail.h"
 #include "engine/lists/model.h"
 #include "engine/match/matcher.h"
@@ -217,6 +218,12 @@ ordered_json VerdictJson(const attest::GpuVerdict& v) {
           {{"name", c.name}, {"passed", c.passed}, {"detail", c.detail}});
     return a;
   };
+  ordered_json evidence = ordered_json::array();
+  for (const auto& e : v.evidence)
+    evidence.push_back(
+        {{"role", e.role}, {"name", e.name}, {"sha256", e.sha256}});
+  if (v.source != attest::kVerdictFromEvidence)
+    evidence.push_back({{"note", "verdict supplied by caller"}});
   return {{"model",
            {{"level", v.model.level},
             {"claimed_model", v.model.claimed_model},
@@ -233,7 +240,9 @@ ordered_json VerdictJson(const attest::GpuVerdict& v) {
             {"possible_restricted", v.location.possible_restricted},
             {"feasible_radius_km", v.location.feasible_radius_km},
             {"reason", v.location.reason},
-            {"checks", checks(v.location.checks)}}}};
+            {"checks", checks(v.location.checks)}}},
+          {"source", v.source},
+          {"evidence", evidence}};
 }
 
 }  // namespace
@@ -943,11 +952,28 @@ Result<Decision> Screener::Impl::Decide(
       wl["dram_bandwidth"] = spec->dram_bandwidth;
       wl["designed_for_datacenter"] = true;
     }
+    const attest::CatalogEntry* entry =
+        spec == nullptr ? attest::GpuCatalog::Builtin().Find(request->gpu_model)
+                        : nullptr;
+    if (entry != nullptr) {  // a claimed model only the GPU catalog knows
+      model = entry->id;
+      wl["eccn"] = entry->eccn;
+      wl["tpp"] = entry->tpp;
+      wl["performance_density"] = entry->performance_density;
+      wl["dram_bandwidth"] = entry->memory_bandwidth_gbs;
+      wl["designed_for_datacenter"] = entry->datacenter;
+    }
     if (gpu && gpu->model.level != "unverified" &&
         !gpu->model.identified_model.empty()) {
       model = gpu->model.identified_model;
       if (!gpu->model.eccn.empty()) wl["eccn"] = gpu->model.eccn;
       if (gpu->model.tpp > 0) wl["tpp"] = gpu->model.tpp;
+      if (const attest::CatalogEntry* identified =
+              attest::GpuCatalog::Builtin().Find(model)) {
+        wl["performance_density"] = identified->performance_density;
+        wl["dram_bandwidth"] = identified->memory_bandwidth_gbs;
+        wl["designed_for_datacenter"] = identified->datacenter;
+      }
     }
     wl["gpu_model"] = model;
     if (!request->declared_end_use.empty())
@@ -966,17 +992,27 @@ Result<Decision> Screener::Impl::Decide(
          request->gpu_model + " -> " + model +
              (w.facts["workload"].contains("eccn")
                   ? " (" + w.facts["workload"]["eccn"].get<std::string>() +
-                        (gpu ? ", GPU verdict " + gpu->model.level
+                        (gpu ? ", GPU verdict " + gpu->model.level +
+                                   (gpu->source == attest::kVerdictFromEvidence
+                                        ? " from evidence"
+                                        : ", verdict supplied by caller")
                              : ", nominal datasheet values") +
                         ")"
                   : " (model not in the catalog: ECCN unknown)"),
          Dump(gpu ? VerdictJson(*gpu)
                   : ordered_json{{"claimed", request->gpu_model}})});
     if (gpu) {
-      w.facts["attestation"] = {
+      json att = {
           {"model_verdict", gpu->model.level},
           {"model_matches_claim", gpu->model.matches_claim},
-          {"location_excludes_restricted", gpu->location.excludes_restricted}};
+          {"location_excludes_restricted", gpu->location.excludes_restricted},
+          {"location_claim_consistent", gpu->location.claim_consistent},
+          {"possible_restricted", gpu->location.possible_restricted}};
+      if (!gpu->model.identified_model.empty())
+        att["identified_model"] = gpu->model.identified_model;
+      if (!gpu->model.eccn.empty()) att["eccn"] = gpu->model.eccn;
+      if (gpu->model.tpp > 0) att["tpp"] = gpu->model.tpp;
+      w.facts["attestation"] = std::move(att);
     }
     if (request->deployment != "REMOTE_SERVICE")
       applies_to = rules::AppliesTo::kHardwareTransfer;

@@ -2,6 +2,9 @@
 // tests/screening/scenarios/*.json names an account record (and optionally
 // a workload request) from docs/examples/, and per decision date the
 // expected outcome, rule ids that must fire and rule ids that must not.
+// A workload case may carry "gpu_evidence" (probe report, challenge, host
+// key, NVIDIA report and chain, landmark RTTs, and the clock "now"): the
+// GPU verdict is then computed from those files as the CLI does.
 // The lists are tests/testdata/screening/test_lists.json (a BIS-EL-coded
 // synthetic party) plus the real SDN advanced XML when the shared data is
 // present (else a synthetic SDN-coded stand-in with a real SDN address).
@@ -14,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/attest/gpu_assessment.h"
+#include "engine/attest/probe_report.h"
 #include "engine/audit/audit_trail.h"
 #include "engine/lists/lists.h"
 #include "engine/screening/screening.h"
@@ -39,6 +44,34 @@ void ImportList(const std::string& db, const std::string& path) {
     ASSERT_TRUE(parsed.has_value()) << parsed.error().ToString();
     ASSERT_TRUE((*store)->Import(*parsed, "2026-01-01T00:00:00Z").has_value());
   }
+}
+
+// A case's "gpu_evidence": evidence files (paths from the source root) and
+// the verifier's clock, assessed as `clearance screen workload` does
+// (engine/attest/gpu_assessment.h) for the request's claim.
+Result<attest::GpuVerdict> AssessEvidence(const json& spec,
+                                          const WorkloadRequest& request,
+                                          const std::string& as_of) {
+  attest::GpuEvidence e;
+  e.claimed_model = request.gpu_model;
+  e.claimed_country = request.datacenter_country;
+  auto file = [&](const char* key) -> std::optional<attest::EvidenceFile> {
+    if (!spec.contains(key)) return std::nullopt;
+    const std::string path = spec[key];
+    return attest::EvidenceFile{path, testing::ReadFile(SourceFile(path))};
+  };
+  e.probe_report = file("probe_report");
+  e.challenge = file("challenge");
+  e.host_key = file("host_key");
+  e.nvidia_report = file("nvidia_report");
+  e.nvidia_certs = file("nvidia_certs");
+  e.rtts = file("rtts");
+  auto now = attest::ParseIso8601Utc(spec.value("now", ""));
+  if (!now) return std::unexpected(now.error());
+  attest::GpuAssessmentOptions options;
+  options.now = *now;
+  options.as_of = as_of;
+  return attest::AssessGpu(e, options);
 }
 
 class Scenarios : public ::testing::Test {
@@ -93,7 +126,7 @@ TEST_F(Scenarios, EveryCaseFileGivesItsOutcomesAndRules) {
     if (entry.path().extension() == ".json") files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
-  ASSERT_GE(files.size(), 6u);
+  ASSERT_GE(files.size(), 7u);
   for (const auto& file : files) {
     SCOPED_TRACE(file.filename().string());
     const json spec = json::parse(testing::ReadFile(file.string()));
@@ -110,10 +143,20 @@ TEST_F(Scenarios, EveryCaseFileGivesItsOutcomesAndRules) {
     for (const json& c : spec["cases"]) {
       const std::string as_of = c["as_of"];
       SCOPED_TRACE(as_of);
+      std::optional<attest::GpuVerdict> gpu;
+      if (c.contains("gpu_evidence")) {
+        ASSERT_TRUE(workload.has_value());
+        auto verdict = AssessEvidence(c["gpu_evidence"], *workload, as_of);
+        ASSERT_TRUE(verdict.has_value()) << verdict.error().ToString();
+        gpu = std::move(*verdict);
+      }
+      SCOPED_TRACE(gpu ? "gpu evidence: " + gpu->location.reason + " / " +
+                             gpu->model.reason
+                       : "no gpu evidence");
       const std::int64_t before = AuditCount();
-      auto decision = workload ? screener->ApproveWorkload(*account, *workload,
-                                                           std::nullopt, as_of)
-                               : screener->Screen(*account, as_of);
+      auto decision =
+          workload ? screener->ApproveWorkload(*account, *workload, gpu, as_of)
+                   : screener->Screen(*account, as_of);
       ASSERT_TRUE(decision.has_value()) << decision.error().ToString();
       std::set<std::string> fired;
       std::string fired_text;
@@ -145,6 +188,18 @@ TEST_F(Scenarios, EveryCaseFileGivesItsOutcomesAndRules) {
       EXPECT_FALSE(decision->versions.ruleset_hash.empty());
       EXPECT_FALSE(decision->versions.list_versions.empty());
       EXPECT_FALSE(decision->versions.geoip_database.empty());
+      // A verdict computed from evidence is stored with the digest of
+      // every input file.
+      if (gpu) {
+        const json input = json::parse(record->input_json);
+        const json& stored = input["gpu_verdict"];
+        EXPECT_EQ(stored["source"], "evidence");
+        ASSERT_EQ(stored["evidence"].size(), gpu->evidence.size());
+        for (const attest::EvidenceDigest& e : gpu->evidence) {
+          EXPECT_NE(record->input_json.find(e.sha256), std::string::npos)
+              << e.role;
+        }
+      }
     }
   }
 }
