@@ -1,17 +1,27 @@
 #include "engine/attest/country_boundaries.h"
 
 #include <netcdf.h>
+#include <unistd.h>
 
 #include <GeographicLib/Geodesic.hpp>
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
 #include <numbers>
+#include <optional>
+#include <sstream>
+#include <string_view>
+
+#include "engine/crypto/sha256.h"
 
 namespace clearance::attest {
 namespace {
@@ -180,41 +190,215 @@ Result<std::vector<GeoPoint>> ReadVariable(int ncid, const std::string& var,
   return points;
 }
 
-}  // namespace
+// ----- The decoded-border cache (country_boundaries.h, Load).
 
-double GeodesicDistanceKm(GeoPoint a, GeoPoint b) {
-  double meters = 0;
-  GeographicLib::Geodesic::WGS84().Inverse(a.lat, a.lon, b.lat, b.lon, meters);
-  return meters / 1000.0;
+constexpr char kCacheMagic[] = "clearance-dcw-cache";
+constexpr std::uint32_t kCacheFormat = 1;  // bump when the layout changes
+static_assert(sizeof(GeoPoint) == 2 * sizeof(double));
+
+std::string CacheFolder(const std::string& option) {
+  if (option == "off") return "";
+  if (!option.empty()) return option;
+  if (const char* env = std::getenv("CLEARANCE_CACHE_DIR"); env && *env) {
+    return std::string(env) == "off" ? "" : env;
+  }
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
+    return std::string(xdg) + "/clearance";
+  }
+  if (const char* home = std::getenv("HOME"); home && *home) {
+    return std::string(home) + "/.cache/clearance";
+  }
+  return "";
 }
 
-GeoPoint GeodesicDestination(GeoPoint from, double azimuth_deg,
-                             double distance_km) {
-  GeoPoint to;
-  GeographicLib::Geodesic::WGS84().Direct(from.lat, from.lon, azimuth_deg,
-                                          distance_km * 1000.0, to.lat, to.lon);
-  return to;
+// What the cached rings depend on: the format, both input files (path,
+// size, modification time) and the simplification tolerance.
+std::string CacheKey(const std::string& dcw_path, const std::string& names_path,
+                     double simplify_tolerance_deg) {
+  crypto::Sha256 h;
+  h.Update(kCacheMagic);
+  h.Update("/" + std::to_string(kCacheFormat) + "\n");
+  for (const std::string& path : {dcw_path, names_path}) {
+    std::error_code ec;
+    const auto absolute = std::filesystem::absolute(path, ec);
+    h.Update((ec ? path : absolute.string()) + "\n");
+    const auto size = std::filesystem::file_size(path, ec);
+    h.Update(ec ? "absent\n" : std::to_string(size) + "\n");
+    const auto mtime = std::filesystem::last_write_time(path, ec);
+    h.Update(ec ? "-\n"
+                : std::to_string(mtime.time_since_epoch().count()) + "\n");
+  }
+  char tolerance[64];
+  std::snprintf(tolerance, sizeof tolerance, "%a", simplify_tolerance_deg);
+  h.Update(tolerance);
+  return h.FinishHex();
 }
 
-Result<std::unique_ptr<CountryBoundaries>> CountryBoundaries::Load(
-    const Options& options) {
-  std::string path = options.dcw_path;
-  if (path.empty()) {
-    const char* env = std::getenv("CLEARANCE_DCW");
-    path = env && *env ? env : "/usr/share/gmt-dcw/dcw-gmt.nc";
+class CacheWriter {
+ public:
+  void U32(std::uint32_t v) { Raw(&v, sizeof v); }
+  void U64(std::uint64_t v) { Raw(&v, sizeof v); }
+  void F64(double v) { Raw(&v, sizeof v); }
+  void Str(const std::string& v) {
+    U32(static_cast<std::uint32_t>(v.size()));
+    out_ += v;
   }
-  if (!std::filesystem::exists(path)) {
-    return Fail(ErrorCode::kNotFound,
-                path +
-                    ": no Digital Chart of the World file; install Debian's "
-                    "gmt-dcw or set $CLEARANCE_DCW");
+  void Raw(const void* p, size_t n) {
+    out_.append(static_cast<const char*>(p), n);
   }
-  std::string names_path = options.names_path;
-  if (names_path.empty()) {
-    names_path =
-        (std::filesystem::path(path).parent_path() / "dcw-countries.txt")
-            .string();
+  std::string Finish() {
+    const std::array<std::uint8_t, 32> digest = [&] {
+      crypto::Sha256 h;
+      h.Update(out_);
+      return h.Finish();
+    }();
+    Raw(digest.data(), digest.size());
+    return std::move(out_);
   }
+
+ private:
+  std::string out_;
+};
+
+class CacheReader {
+ public:
+  explicit CacheReader(std::string_view data) : data_(data) {}
+  bool ok() const { return ok_; }
+  void Raw(void* p, size_t n) {
+    if (!ok_ || data_.size() - pos_ < n) {
+      ok_ = false;
+      return;
+    }
+    std::memcpy(p, data_.data() + pos_, n);
+    pos_ += n;
+  }
+  std::uint32_t U32() {
+    std::uint32_t v = 0;
+    Raw(&v, sizeof v);
+    return v;
+  }
+  std::uint64_t U64() {
+    std::uint64_t v = 0;
+    Raw(&v, sizeof v);
+    return v;
+  }
+  double F64() {
+    double v = 0;
+    Raw(&v, sizeof v);
+    return v;
+  }
+  std::string Str() {
+    const std::uint32_t n = U32();
+    if (!ok_ || data_.size() - pos_ < n) {
+      ok_ = false;
+      return "";
+    }
+    std::string v(data_.substr(pos_, n));
+    pos_ += n;
+    return v;
+  }
+  size_t remaining() const { return data_.size() - pos_; }
+
+ private:
+  std::string_view data_;
+  size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+// The rings (not yet Prepare()d), names and codes of every country.
+std::string EncodeCache(const std::string& key, const std::string& dataset,
+                        const std::vector<CountryShape>& countries) {
+  CacheWriter w;
+  w.Str(kCacheMagic);
+  w.U32(kCacheFormat);
+  w.F64(1.5);  // byte order and double layout of the writer
+  w.Str(key);
+  w.Str(dataset);
+  w.U32(static_cast<std::uint32_t>(countries.size()));
+  for (const CountryShape& c : countries) {
+    w.Str(c.code);
+    w.Str(c.name);
+    w.U64(c.source_points);
+    w.U32(static_cast<std::uint32_t>(c.rings.size()));
+    for (const auto& ring : c.rings) {
+      w.U64(ring.size());
+      w.Raw(ring.data(), ring.size() * sizeof(GeoPoint));
+    }
+  }
+  return w.Finish();
+}
+
+bool DecodeCache(std::string_view bytes, const std::string& key,
+                 std::string* dataset, std::vector<CountryShape>* countries) {
+  if (bytes.size() < 32) return false;
+  const std::string_view body = bytes.substr(0, bytes.size() - 32);
+  crypto::Sha256 h;
+  h.Update(body);
+  const std::array<std::uint8_t, 32> digest = h.Finish();
+  if (std::memcmp(digest.data(), bytes.data() + body.size(), 32) != 0) {
+    return false;  // truncated or damaged
+  }
+  CacheReader r(body);
+  if (r.Str() != kCacheMagic || r.U32() != kCacheFormat || r.F64() != 1.5 ||
+      r.Str() != key) {
+    return false;
+  }
+  *dataset = r.Str();
+  const std::uint32_t n = r.U32();
+  std::vector<CountryShape> out;
+  for (std::uint32_t i = 0; i < n && r.ok(); ++i) {
+    CountryShape c;
+    c.code = r.Str();
+    c.name = r.Str();
+    c.source_points = r.U64();
+    const std::uint32_t rings = r.U32();
+    for (std::uint32_t k = 0; k < rings && r.ok(); ++k) {
+      const std::uint64_t points = r.U64();
+      if (!r.ok() || points > r.remaining() / sizeof(GeoPoint)) return false;
+      std::vector<GeoPoint> ring(points);
+      r.Raw(ring.data(), points * sizeof(GeoPoint));
+      c.rings.push_back(std::move(ring));
+    }
+    out.push_back(std::move(c));
+  }
+  if (!r.ok() || r.remaining() != 0) return false;
+  *countries = std::move(out);
+  return true;
+}
+
+std::optional<std::string> ReadWhole(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Best effort: a cache that cannot be written costs only time.
+void WriteCache(const std::string& file, const std::string& bytes) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(file).parent_path(),
+                                      ec);
+  const std::string temp =
+      file + ".tmp." + std::to_string(static_cast<long>(getpid()));
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) {
+      out.close();
+      std::filesystem::remove(temp, ec);
+      return;
+    }
+  }
+  std::filesystem::rename(temp, file, ec);
+  if (ec) std::filesystem::remove(temp, ec);
+}
+
+// Decodes every country of the DCW file: codes, names, simplified rings
+// (Prepare() not yet applied), and the dataset description.
+Result<void> ReadDcw(const std::string& path, const std::string& names_path,
+                     double simplify_tolerance_deg, std::string* dataset,
+                     std::vector<CountryShape>* countries) {
   const auto names = ReadNames(names_path);
 
   int ncid = 0;
@@ -222,7 +406,6 @@ Result<std::unique_ptr<CountryBoundaries>> CountryBoundaries::Load(
   if (status != NC_NOERR) {
     return Fail(ErrorCode::kIo, path + ": " + nc_strerror(status));
   }
-  std::unique_ptr<CountryBoundaries> out(new CountryBoundaries());
   {
     char version[64] = {0}, source[128] = {0};
     size_t len = 0;
@@ -234,8 +417,8 @@ Result<std::unique_ptr<CountryBoundaries>> CountryBoundaries::Load(
         len < sizeof(source)) {
       nc_get_att_text(ncid, NC_GLOBAL, "source", source);
     }
-    out->dataset_ = "DCW-GMT " + std::string(version) + " (" +
-                    std::string(source) + "), " + path;
+    *dataset = "DCW-GMT " + std::string(version) + " (" + std::string(source) +
+               "), " + path;
   }
   int nvars = 0;
   nc_inq_nvars(ncid, &nvars);
@@ -271,7 +454,7 @@ Result<std::unique_ptr<CountryBoundaries>> CountryBoundaries::Load(
     std::vector<GeoPoint> ring;
     auto flush = [&] {
       if (!ring.empty()) {
-        shape.rings.push_back(Simplify(ring, options.simplify_tolerance_deg));
+        shape.rings.push_back(Simplify(ring, simplify_tolerance_deg));
       }
       ring.clear();
     };
@@ -283,10 +466,69 @@ Result<std::unique_ptr<CountryBoundaries>> CountryBoundaries::Load(
       }
     }
     flush();
-    Prepare(shape, options.sample_step_km);
-    out->countries_.push_back(std::move(shape));
+    countries->push_back(std::move(shape));
   }
   nc_close(ncid);
+  return {};
+}
+
+}  // namespace
+
+double GeodesicDistanceKm(GeoPoint a, GeoPoint b) {
+  double meters = 0;
+  GeographicLib::Geodesic::WGS84().Inverse(a.lat, a.lon, b.lat, b.lon, meters);
+  return meters / 1000.0;
+}
+
+GeoPoint GeodesicDestination(GeoPoint from, double azimuth_deg,
+                             double distance_km) {
+  GeoPoint to;
+  GeographicLib::Geodesic::WGS84().Direct(from.lat, from.lon, azimuth_deg,
+                                          distance_km * 1000.0, to.lat, to.lon);
+  return to;
+}
+
+Result<std::unique_ptr<CountryBoundaries>> CountryBoundaries::Load(
+    const Options& options) {
+  std::string path = options.dcw_path;
+  if (path.empty()) {
+    const char* env = std::getenv("CLEARANCE_DCW");
+    path = env && *env ? env : "/usr/share/gmt-dcw/dcw-gmt.nc";
+  }
+  if (!std::filesystem::exists(path)) {
+    return Fail(ErrorCode::kNotFound,
+                path +
+                    ": no Digital Chart of the World file; install Debian's "
+                    "gmt-dcw or set $CLEARANCE_DCW");
+  }
+  std::string names_path = options.names_path;
+  if (names_path.empty()) {
+    names_path =
+        (std::filesystem::path(path).parent_path() / "dcw-countries.txt")
+            .string();
+  }
+  std::unique_ptr<CountryBoundaries> out(new CountryBoundaries());
+  const std::string folder = CacheFolder(options.cache_dir);
+  std::string key, cache_file;
+  bool cached = false;
+  if (!folder.empty()) {
+    key = CacheKey(path, names_path, options.simplify_tolerance_deg);
+    cache_file = folder + "/dcw-" + key.substr(0, 32) + ".bin";
+    if (auto bytes = ReadWhole(cache_file)) {
+      cached = DecodeCache(*bytes, key, &out->dataset_, &out->countries_);
+    }
+  }
+  if (!cached) {
+    auto decoded = ReadDcw(path, names_path, options.simplify_tolerance_deg,
+                           &out->dataset_, &out->countries_);
+    if (!decoded) return std::unexpected(decoded.error());
+    if (!cache_file.empty()) {
+      WriteCache(cache_file, EncodeCache(key, out->dataset_, out->countries_));
+    }
+  }
+  for (CountryShape& shape : out->countries_) {
+    Prepare(shape, options.sample_step_km);
+  }
   std::sort(out->countries_.begin(), out->countries_.end(),
             [](const auto& a, const auto& b) { return a.code < b.code; });
   out->tolerance_km_ = options.simplify_tolerance_deg * kKmPerDegreeMax +

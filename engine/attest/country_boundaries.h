@@ -88,11 +88,27 @@ class CountryBoundaries {
     double simplify_tolerance_deg = 0.01;
     // Longest gap between boundary samples (default 10 km).
     double sample_step_km = 10;
+    // Folder of the decoded-border cache (below). "" = $CLEARANCE_CACHE_DIR,
+    // else $XDG_CACHE_HOME/clearance, else $HOME/.cache/clearance;
+    // "off" = neither read nor write a cache.
+    std::string cache_dir;
   };
 
   // Reads and prepares every country. Errors: kNotFound (no file at the
   // path; install Debian's gmt-dcw or set $CLEARANCE_DCW), kParse (a
   // variable lacks its min/scale attributes), kIo (NetCDF read error).
+  //
+  // Decoding and simplifying the NetCDF file takes about a second, so the
+  // simplified rings are cached in a compact binary file
+  // (dcw-<key>.bin in the cache folder: format version, the key, every
+  // country's code, name and rings as raw doubles, a SHA-256 of it all).
+  // The key is a digest of the format version, the DCW and names files'
+  // paths, sizes and modification times, and simplify_tolerance_deg, so a
+  // new dataset or another tolerance never reads a stale cache. A missing,
+  // foreign or damaged cache file is ignored and rewritten (atomically:
+  // written aside, then renamed); a cache that cannot be written costs
+  // only time. The samples and caps are recomputed from the rings either
+  // way, so the result is identical with or without the cache.
   static Result<std::unique_ptr<CountryBoundaries>> Load(
       const Options& options);
 

@@ -15,11 +15,15 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
 #include <sstream>
 #include <thread>
+
+#include "tests/test_support.h"
 
 namespace clearance::attest {
 namespace {
@@ -506,6 +510,107 @@ TEST(VerifyLocation, InputErrors) {
   missing.dcw_path = "/nonexistent/dcw.nc";
   EXPECT_EQ(CountryBoundaries::Load(missing).error().code(),
             ErrorCode::kNotFound);
+}
+
+// --- The decoded-border cache ---------------------------------------------
+
+bool SamePoints(const std::vector<GeoPoint>& a,
+                const std::vector<GeoPoint>& b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](GeoPoint x, GeoPoint y) {
+           return x.lat == y.lat && x.lon == y.lon;
+         });
+}
+
+// Bit-for-bit the same borders, samples and caps.
+void ExpectSameBorders(const CountryBoundaries& a, const CountryBoundaries& b) {
+  EXPECT_EQ(a.dataset(), b.dataset());
+  EXPECT_EQ(a.tolerance_km(), b.tolerance_km());
+  ASSERT_EQ(a.countries().size(), b.countries().size());
+  for (size_t i = 0; i < a.countries().size(); ++i) {
+    const CountryShape& x = a.countries()[i];
+    const CountryShape& y = b.countries()[i];
+    SCOPED_TRACE(x.code);
+    EXPECT_EQ(x.code, y.code);
+    EXPECT_EQ(x.name, y.name);
+    EXPECT_EQ(x.source_points, y.source_points);
+    ASSERT_EQ(x.rings.size(), y.rings.size());
+    for (size_t r = 0; r < x.rings.size(); ++r) {
+      EXPECT_TRUE(SamePoints(x.rings[r], y.rings[r])) << "ring " << r;
+    }
+    EXPECT_TRUE(SamePoints(x.samples, y.samples));
+    ASSERT_EQ(x.sample_vec.size(), y.sample_vec.size());
+    EXPECT_EQ(x.cap_radius_rad, y.cap_radius_rad);
+    EXPECT_EQ(x.cap_center.x, y.cap_center.x);
+    EXPECT_EQ(x.cap_center.z, y.cap_center.z);
+    EXPECT_EQ(x.min_lat, y.min_lat);
+    EXPECT_EQ(x.max_lon, y.max_lon);
+  }
+}
+
+std::vector<std::filesystem::path> CacheFiles(const std::filesystem::path& d) {
+  std::vector<std::filesystem::path> out;
+  for (const auto& e : std::filesystem::directory_iterator(d)) {
+    out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(CountryBoundaries, CacheGivesIdenticalBordersFaster) {
+  testing::TempDir dir;
+  using Clock = std::chrono::steady_clock;
+  auto seconds = [](Clock::time_point a, Clock::time_point b) {
+    return std::chrono::duration<double>(b - a).count();
+  };
+  CountryBoundaries::Options off;
+  off.cache_dir = "off";
+  CountryBoundaries::Options cached;
+  cached.cache_dir = dir.path().string();
+
+  const auto t0 = Clock::now();
+  auto direct = CountryBoundaries::Load(off);
+  const auto t1 = Clock::now();
+  ASSERT_TRUE(direct.has_value()) << direct.error().ToString();
+  EXPECT_TRUE(CacheFiles(dir.path()).empty());
+  auto cold = CountryBoundaries::Load(cached);  // decodes and writes
+  ASSERT_TRUE(cold.has_value());
+  const auto files = CacheFiles(dir.path());
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_TRUE(files[0].filename().string().starts_with("dcw-"));
+  const auto t2 = Clock::now();
+  auto warm = CountryBoundaries::Load(cached);  // reads the cache
+  const auto t3 = Clock::now();
+  ASSERT_TRUE(warm.has_value());
+  ExpectSameBorders(**direct, **cold);
+  ExpectSameBorders(**direct, **warm);
+  std::printf(
+      "  DCW borders: NetCDF %.3f s, cache %.3f s (%ju bytes)\n",
+      seconds(t0, t1), seconds(t2, t3),
+      static_cast<std::uintmax_t>(std::filesystem::file_size(files[0])));
+  EXPECT_LT(seconds(t2, t3), seconds(t0, t1));
+
+  // A damaged cache file is not believed: decoded again and rewritten.
+  const std::string good = testing::ReadFile(files[0].string());
+  std::string bad = good;
+  bad[bad.size() / 2] ^= 0x01;
+  testing::WriteFile(files[0].string(), bad);
+  auto repaired = CountryBoundaries::Load(cached);
+  ASSERT_TRUE(repaired.has_value());
+  ExpectSameBorders(**direct, **repaired);
+  EXPECT_EQ(testing::ReadFile(files[0].string()), good);
+  testing::WriteFile(files[0].string(), good.substr(0, good.size() / 3));
+  repaired = CountryBoundaries::Load(cached);
+  ASSERT_TRUE(repaired.has_value());
+  ExpectSameBorders(**direct, **repaired);
+
+  // Another simplification tolerance is another cache entry.
+  CountryBoundaries::Options coarse = cached;
+  coarse.simplify_tolerance_deg = 0.05;
+  auto other = CountryBoundaries::Load(coarse);
+  ASSERT_TRUE(other.has_value());
+  EXPECT_EQ(CacheFiles(dir.path()).size(), 2u);
+  EXPECT_NE((*other)->tolerance_km(), (*direct)->tolerance_km());
 }
 
 // --- Loopback: a landmark and a host responder over 127.0.0.1 UDP --------
