@@ -629,6 +629,47 @@ std::optional<RecordKind> RecordKindFromName(std::string_view name) {
   return std::nullopt;
 }
 
+Review ReviewActions(const AuditRecord& decision,
+                     const std::vector<AuditRecord>& actions) {
+  Review review;
+  review.effective_outcome = decision.outcome;
+  std::map<std::string, const AuditRecord*> overrides;
+  for (const AuditRecord& a : actions) {
+    if (a.refers_to == decision.id && a.kind == RecordKind::kOverride) {
+      overrides[a.id] = &a;
+    }
+  }
+  for (const AuditRecord& a : actions) {
+    if (a.refers_to != decision.id || a.kind != RecordKind::kSecondApproval) {
+      continue;
+    }
+    const nlohmann::json input =
+        nlohmann::json::parse(a.input_json, nullptr, false);
+    if (!input.is_object() || !input.contains("override") ||
+        !input["override"].is_string()) {
+      continue;
+    }
+    const std::string id = input["override"].get<std::string>();
+    auto it = overrides.find(id);
+    if (it == overrides.end() || it->second->seq > a.seq ||
+        it->second->actor == a.actor) {
+      continue;  // names no earlier override of this decision, or same eyes
+    }
+    review.approvals.emplace(id, a.id);  // the first approval counts
+  }
+  const AuditRecord* latest = nullptr;
+  for (const auto& [id, o] : overrides) {
+    if (review.approvals.contains(id) && (!latest || o->seq > latest->seq)) {
+      latest = o;
+    }
+  }
+  if (latest != nullptr) {
+    review.effective_outcome = latest->outcome;
+    review.effective_by = latest->id;
+  }
+  return review;
+}
+
 Result<std::string> CanonicalJson(const std::string& json) {
   std::string out;
   out.reserve(json.size());

@@ -63,6 +63,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -261,6 +262,24 @@ class AuditTrail {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Reviewer actions on one decision, interpreted (docs/records.md,
+// "Reviewer actions"). An override takes effect only when a second approval
+// completes it: a kSecondApproval record referring to the same decision
+// whose input_json names the override ({"override": "A-000043", ...}) and
+// whose actor differs from the override's (four eyes). The effective
+// outcome is the decision's own, or that of the latest (by seq) completed
+// override. Clearing a hit does not change it.
+struct Review {
+  std::string effective_outcome;
+  std::string effective_by;  // the completed override's id; "" if none
+  // Override id -> the id of the (first) second approval that completed it.
+  std::map<std::string, std::string> approvals;
+};
+// `actions` are the decision's actions oldest first, as ActionsFor returns
+// them; records referring to another decision are ignored.
+Review ReviewActions(const AuditRecord& decision,
+                     const std::vector<AuditRecord>& actions);
 
 // Canonical JSON (sorted keys, no insignificant white space, UTF-8) of a
 // JSON text; kParse error if `json` is not valid JSON.

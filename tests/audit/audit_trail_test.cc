@@ -616,6 +616,52 @@ TEST(AuditTrail, ConcurrentAppendsAreGroupCommittedInOneChain) {
   EXPECT_EQ(report->records, kThreads * kEach);
 }
 
+TEST(Review, AnOverrideTakesEffectOnlyWithASecondReviewersApproval) {
+  testing::TempDir dir;
+  auto trail = OpenOrDie(dir.File("c.db"));
+  const AuditRecord d = trail->Append(Decision("acct-1", "ALLOW", 1)).value();
+  auto override_by = [&](const std::string& reviewer,
+                         const std::string& outcome) {
+    AuditRecord o = Action(RecordKind::kOverride, d.id, "adverse media");
+    o.actor = "reviewer:" + reviewer;
+    o.outcome = outcome;
+    return trail->Append(o).value();
+  };
+  auto approve = [&](const AuditRecord& o, const std::string& reviewer) {
+    AuditRecord a = Action(RecordKind::kSecondApproval, d.id, "");
+    a.actor = "reviewer:" + reviewer;
+    a.outcome = o.outcome;
+    a.input_json = R"({"override": ")" + o.id + R"("})";
+    return trail->Append(a).value();
+  };
+  auto review = [&] {
+    return ReviewActions(d, trail->ActionsFor(d.id).value());
+  };
+
+  EXPECT_EQ(review().effective_outcome, "ALLOW");
+  const AuditRecord deny = override_by("alice", "DENY");
+  EXPECT_EQ(review().effective_outcome, "ALLOW");  // awaiting approval
+  approve(deny, "alice");                          // same eyes: no effect
+  EXPECT_EQ(review().effective_outcome, "ALLOW");
+  EXPECT_TRUE(review().approvals.empty());
+  const AuditRecord approval = approve(deny, "bob");
+  Review r = review();
+  EXPECT_EQ(r.effective_outcome, "DENY");
+  EXPECT_EQ(r.effective_by, deny.id);
+  EXPECT_EQ(r.approvals.at(deny.id), approval.id);
+
+  // A later override counts once it is approved; the latest approved wins.
+  const AuditRecord escalate = override_by("carol", "ESCALATE");
+  EXPECT_EQ(review().effective_outcome, "DENY");
+  approve(escalate, "dave");
+  EXPECT_EQ(review().effective_outcome, "ESCALATE");
+  // Approving the older override again changes nothing.
+  approve(deny, "erin");
+  r = review();
+  EXPECT_EQ(r.effective_outcome, "ESCALATE");
+  EXPECT_EQ(r.approvals.at(deny.id), approval.id);
+}
+
 TEST(AuditTrail, OpenRefusesZeroRetention) {
   testing::TempDir dir;
   AuditOptions options;
