@@ -622,17 +622,61 @@ Result<RescreenReport> Rescreen(std::int64_t version_id,
     if (affected.contains(p.source_id)) delta.parties.push_back(p);
   }
 
-  // Previously allowed accounts: the latest decision per subject is ALLOW.
+  // Every account's latest decision and its effective outcome (an override
+  // counts once a second reviewer approved it), in one pass over the trail.
   auto trail = audit::AuditTrail::Open(options.db_path);
   if (!trail) return std::unexpected(trail.error());
-  auto decisions = (*trail)->List(
-      "", INT_MAX, audit::RecordKind::kDecision);  // newest first
-  if (!decisions) return std::unexpected(decisions.error());
-  std::set<std::string> seen;
-  std::vector<const audit::AuditRecord*> allowed;
-  for (const audit::AuditRecord& r : *decisions) {
-    if (r.subject.empty() || !seen.insert(r.subject).second) continue;
-    if (r.outcome == "ALLOW") allowed.push_back(&r);
+  std::map<std::string, audit::AuditRecord> latest;  // subject -> decision
+  std::map<std::string, std::vector<audit::AuditRecord>> reviews;  // by id
+  auto walked = (*trail)->ForEach([&](const audit::AuditRecord& r) {
+    if (r.kind == audit::RecordKind::kDecision) {
+      if (!r.subject.empty()) latest[r.subject] = r;
+    } else if (r.kind == audit::RecordKind::kOverride ||
+               r.kind == audit::RecordKind::kSecondApproval) {
+      reviews[r.refers_to].push_back(r);
+    }
+    return true;
+  });
+  if (!walked) return std::unexpected(walked.error());
+  struct Latest {
+    const audit::AuditRecord* decision;
+    audit::Review review;
+  };
+  std::vector<Latest> accounts;
+  for (const auto& [subject, decision] : latest) {
+    auto it = reviews.find(decision.id);
+    accounts.push_back(
+        {&decision,
+         audit::ReviewActions(decision, it == reviews.end()
+                                            ? std::vector<audit::AuditRecord>{}
+                                            : it->second)});
+  }
+  std::sort(accounts.begin(), accounts.end(),
+            [](const Latest& a, const Latest& b) {
+              return a.decision->seq > b.decision->seq;  // newest first
+            });
+
+  // Held accounts on a removed party: for a reviewer, not re-decided.
+  std::map<std::string, const lists::PartyRef*> removed;  // "LIST:ID"
+  for (const lists::PartyRef& p : diff.removed) {
+    removed[target->code + ":" + p.source_id] = &p;
+  }
+  std::vector<const Latest*> allowed;
+  for (const Latest& a : accounts) {
+    if (a.review.effective_outcome == "ALLOW") {
+      allowed.push_back(&a);
+      continue;
+    }
+    if (removed.empty()) continue;
+    const json output = json::parse(a.decision->output_json, nullptr, false);
+    for (const std::string& hit : Summarize(output).hits) {
+      auto party = removed.find(hit);
+      if (party == removed.end()) continue;
+      report.review_delisted.push_back(
+          {a.decision->subject, a.decision->id, a.review.effective_outcome,
+           a.review.effective_by, target->code, party->second->source_id,
+           party->second->name});
+    }
   }
   report.allowed_accounts = allowed.size();
   if (delta.parties.empty() || allowed.empty()) return report;
@@ -644,13 +688,16 @@ Result<RescreenReport> Rescreen(std::int64_t version_id,
   if (!matcher) return std::unexpected(matcher.error());
 
   std::unique_ptr<Screener> screener;
-  for (const audit::AuditRecord* r : allowed) {
+  for (const Latest* a : allowed) {
+    const audit::AuditRecord* r = a->decision;
     auto input = ParseStoredInput(*r);
     if (!input) return std::unexpected(input.error());
     RescreenedAccount account;
     account.account_id = input->account.account_id;
     account.previous_decision_id = r->id;
-    account.previous_outcome = r->outcome;
+    account.previous_outcome = a->review.effective_outcome;
+    account.previous_decision_outcome = r->outcome;
+    account.previous_override_id = a->review.effective_by;
     for (const Probe& probe : ProbesOf(input->account)) {
       std::vector<match::Hit> hits;
       if (probe.identifier) {

@@ -16,8 +16,12 @@
 // version can affect: it diffs the version against the one before it
 // (lists::DiffLists), builds a matcher over the added and changed parties
 // alone, screens the stored names and identifiers of every account whose
-// latest decision is ALLOW against that small index, and fully re-screens
-// just the accounts that match, appending their new decisions.
+// latest decision's EFFECTIVE outcome (after an override completed by a
+// second approval, audit::ReviewActions) is ALLOW against that small index,
+// and fully re-screens just the accounts that match, appending their new
+// decisions. Accounts whose effective outcome is not ALLOW and whose latest
+// decision has a list hit on a party the version removed are reported for a
+// reviewer (review_delisted), never re-decided automatically.
 //
 // Rule set snapshots: a decision records only the rule set's content hash.
 // To replay after rules/ has changed, the rules in force must still exist;
@@ -128,11 +132,26 @@ struct RescreenMatch {
 
 struct RescreenedAccount {
   std::string account_id;
-  std::string previous_decision_id, previous_outcome;  // ALLOW
+  std::string previous_decision_id;
+  std::string previous_outcome;  // effective: ALLOW
+  // The latest decision's own outcome, and the approved override that made
+  // it ALLOW ("" when the decision itself was ALLOW).
+  std::string previous_decision_outcome, previous_override_id;
   std::string new_decision_id;  // "" when record_decisions is false
   std::string new_outcome;
   bool changed = false;  // new_outcome != previous_outcome
   std::vector<RescreenMatch> matches;
+};
+
+// An account held (effective outcome not ALLOW) on a list hit whose party
+// the new version removed: a reviewer must look at it (replay it, then
+// override if the hold no longer stands). Rescreen never re-decides it.
+struct DelistedReview {
+  std::string account_id;
+  std::string decision_id;  // the account's latest decision
+  std::string outcome;      // its effective outcome
+  std::string override_id;  // the approved override behind it, "" if none
+  std::string list, party_id, party_name;  // the removed party
 };
 
 struct RescreenReport {
@@ -140,8 +159,12 @@ struct RescreenReport {
   std::int64_t version_id = 0;
   std::int64_t previous_version_id = 0;  // 0: none held, every party is new
   std::size_t parties_added = 0, parties_changed = 0, parties_removed = 0;
-  std::size_t allowed_accounts = 0;  // accounts whose latest decision is ALLOW
+  // Accounts whose latest decision's effective outcome is ALLOW.
+  std::size_t allowed_accounts = 0;
   std::vector<RescreenedAccount> rescreened;  // only the ones that matched
+  // One entry per (account, removed party) hit by a held account's latest
+  // decision, newest decision first.
+  std::vector<DelistedReview> review_delisted;
   std::size_t changed_count() const {
     std::size_t n = 0;
     for (const RescreenedAccount& a : rescreened) n += a.changed ? 1 : 0;
@@ -150,8 +173,11 @@ struct RescreenReport {
 };
 
 // Re-screens the allowed accounts that list version `version_id` can affect
-// (see the overview). The previous version is the newest other version of
-// the same list code published before it (ties: lower id).
+// and reports the held accounts its removed parties concern (see the
+// overview). The previous version is the newest other version of the same
+// list code published before it (ties: lower id). The trail is read in one
+// pass (AuditTrail::ForEach): every account's latest decision is kept in
+// memory, with the overrides and approvals of the trail.
 Result<RescreenReport> Rescreen(std::int64_t version_id,
                                 const RescreenOptions& options);
 
