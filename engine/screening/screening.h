@@ -140,7 +140,7 @@ struct Evidence {
 struct Versions {
   std::vector<std::int64_t> list_versions;  // list store version ids used
   std::string ruleset_hash;
-  std::string geoip_database;  // name + build date of the MMDB
+  std::string geoip_database;  // GeoIp::description(): kind, build date, path
   std::string engine_version;
 };
 
