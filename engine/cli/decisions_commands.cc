@@ -1,23 +1,31 @@
 // `clearance decisions show|list|replay|override|approve|clear|rescreen` and
-// `clearance audit verify|head`: reading the audit trail, reviewer actions
-// (new records, never edits; overrides need a second reviewer), replay and
-// re-screening (engine/screening/replay.h), and checking the hash chain.
-// docs/cli.md documents the commands, docs/records.md the records.
+// `clearance audit verify|head|purge`: reading the audit trail, reviewer
+// actions (new records, never edits; overrides need a second reviewer),
+// replay and re-screening (engine/screening/replay.h), checking the hash
+// chain, and the retention purge. docs/cli.md documents the commands,
+// docs/records.md the records.
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/audit/audit_trail.h"
 #include "engine/cli/cli.h"
 #include "engine/cli/output.h"
+#include "engine/rules/rules.h"
 #include "engine/screening/replay.h"
 #include "engine/store/list_store.h"
+
+#ifndef CLEARANCE_SOURCE_DIR
+#define CLEARANCE_SOURCE_DIR "."
+#endif
 
 namespace clearance::cli {
 namespace {
@@ -84,6 +92,14 @@ Result<std::unique_ptr<audit::AuditTrail>> OpenTrail(const Args& args) {
   return audit::AuditTrail::Open(DatabasePath(args));
 }
 
+// --rules DIR, else $CLEARANCE_RULES, else the built-in rules/ (as
+// `screen account` resolves it).
+std::string RulesDir(const Args& args) {
+  if (auto dir = args.Get("rules"); dir && !dir->empty()) return *dir;
+  if (const char* env = std::getenv("CLEARANCE_RULES"); env && *env) return env;
+  return std::string(CLEARANCE_SOURCE_DIR) + "/rules";
+}
+
 // The decision record `id`; kInvalidArgument if it is an action.
 Result<audit::AuditRecord> GetDecision(audit::AuditTrail& trail,
                                        const std::string& id) {
@@ -112,7 +128,7 @@ std::string ReviewerOf(const audit::AuditRecord& action) {
 
 // Four-eyes: an override takes effect only once a second, different reviewer
 // approves it. The effective outcome is the decision's, or that of the
-// latest approved override.
+// latest approved override (audit::ReviewActions, shared with rescreen).
 struct Review {
   std::string effective_outcome;
   std::string effective_by;  // the approved override's id, "" if none
@@ -129,21 +145,12 @@ Result<Review> ReviewOf(audit::AuditTrail& trail,
                         const audit::AuditRecord& decision) {
   auto actions = trail.ActionsFor(decision.id);
   if (!actions) return std::unexpected(actions.error());
+  audit::Review interpreted = audit::ReviewActions(decision, *actions);
   Review review;
-  review.effective_outcome = decision.outcome;
+  review.effective_outcome = std::move(interpreted.effective_outcome);
+  review.effective_by = std::move(interpreted.effective_by);
+  review.approvals = std::move(interpreted.approvals);
   review.actions = std::move(*actions);
-  for (const audit::AuditRecord& a : review.actions) {
-    if (a.kind == audit::RecordKind::kSecondApproval) {
-      review.approvals[ApprovedOverride(a)] = a.id;
-    }
-  }
-  for (const audit::AuditRecord& a : review.actions) {
-    if (a.kind == audit::RecordKind::kOverride &&
-        review.approvals.contains(a.id)) {
-      review.effective_outcome = a.outcome;
-      review.effective_by = a.id;
-    }
-  }
   return review;
 }
 
@@ -706,7 +713,7 @@ int RunRescreen(const Args& args) {
   if (!version) return ReportError(version.error());
   screening::RescreenOptions options;
   options.db_path = db;
-  options.rules_dir = args.GetOr("rules", "");
+  options.rules_dir = RulesDir(args);
   options.as_of = args.GetOr("as-of", NowIso8601().substr(0, 10));
   options.now = NowIso8601();
   options.record_decisions = !args.Has("dry-run");
@@ -732,6 +739,10 @@ int RunRescreen(const Args& args) {
       row["account"] = a.account_id;
       row["previous_decision"] = a.previous_decision_id;
       row["previous_outcome"] = a.previous_outcome;
+      row["previous_decision_outcome"] = a.previous_decision_outcome;
+      row["previous_override"] = a.previous_override_id.empty()
+                                     ? ordered_json(nullptr)
+                                     : ordered_json(a.previous_override_id);
       row["new_decision"] = a.new_decision_id.empty()
                                 ? ordered_json(nullptr)
                                 : ordered_json(a.new_decision_id);
@@ -748,6 +759,18 @@ int RunRescreen(const Args& args) {
       }
       j["accounts"].push_back(std::move(row));
     }
+    j["review_delisted"] = ordered_json::array();
+    for (const screening::DelistedReview& d : report->review_delisted) {
+      j["review_delisted"].push_back(
+          {{"account", d.account_id},
+           {"decision", d.decision_id},
+           {"outcome", d.outcome},
+           {"override", d.override_id.empty() ? ordered_json(nullptr)
+                                              : ordered_json(d.override_id)},
+           {"list", d.list},
+           {"party_id", d.party_id},
+           {"party_name", d.party_name}});
+    }
     PrintJson(j);
     return kExitOk;
   }
@@ -761,7 +784,8 @@ int RunRescreen(const Args& args) {
       std::to_string(report->parties_changed) + " changed, " +
       std::to_string(report->parties_removed) + " removed\n";
   out += std::to_string(report->allowed_accounts) +
-         " previously allowed account(s); " +
+         " previously allowed account(s) (effective outcome, after approved "
+         "overrides); " +
          std::to_string(report->rescreened.size()) +
          " matched a new or changed party and were re-screened; " +
          std::to_string(report->changed_count()) + " changed outcome\n";
@@ -774,10 +798,29 @@ int RunRescreen(const Args& args) {
         matched +=
             m.field + " ~ " + m.list + ":" + m.party_id + " " + m.party_name;
       }
+      std::string was = a.previous_decision_id + " " + a.previous_outcome;
+      if (!a.previous_override_id.empty()) {
+        was += " (" + a.previous_decision_outcome + ", overridden in " +
+               a.previous_override_id + ")";
+      }
       table.AddRow(
-          {a.account_id, a.previous_decision_id + " " + a.previous_outcome,
-           a.new_outcome + (a.changed ? " (changed)" : ""),
+          {a.account_id, was, a.new_outcome + (a.changed ? " (changed)" : ""),
            a.new_decision_id.empty() ? "-" : a.new_decision_id, matched});
+    }
+    out += "\n" + table.Render();
+  }
+  if (!report->review_delisted.empty()) {
+    out += "\n" + std::to_string(report->review_delisted.size()) +
+           " hold(s) rest on a party this version removed; not re-decided: a "
+           "reviewer should replay each decision and override it if the hold "
+           "no longer stands\n";
+    Table table({"ACCOUNT", "DECISION", "OUTCOME", "REMOVED PARTY"});
+    for (const screening::DelistedReview& d : report->review_delisted) {
+      table.AddRow({d.account_id, d.decision_id,
+                    d.outcome + (d.override_id.empty()
+                                     ? ""
+                                     : " (override " + d.override_id + ")"),
+                    d.list + ":" + d.party_id + " " + d.party_name});
     }
     out += "\n" + table.Render();
   }
@@ -812,7 +855,14 @@ int RunVerify(const Args& args) {
     report = (*trail)->Verify();
   }
   if (!report) return ReportError(report.error());
-  const int code = report->ok ? kExitOk : kExitIntegrity;
+  // An anchor inside a purged range is not a broken chain: it can no longer
+  // be checked (exit 6, "not found"), tampering is exit 7.
+  const int code = report->ok                          ? kExitOk
+                   : !report->anchor_purged_by.empty() ? kExitNotFound
+                                                       : kExitIntegrity;
+  auto or_null = [](const std::string& s) {
+    return s.empty() ? ordered_json(nullptr) : ordered_json(s);
+  };
   if (args.Has("json")) {
     ordered_json j;
     j["ok"] = report->ok;
@@ -822,12 +872,25 @@ int RunVerify(const Args& args) {
                                 : ordered_json(nullptr);
     j["first_broken_id"] = report->first_broken_id;
     j["problem"] = report->problem;
+    j["first_seq"] = report->first_seq;
+    j["purge_checkpoint"] = or_null(report->purge_checkpoint);
+    j["anchor_purged_by"] = or_null(report->anchor_purged_by);
     PrintJson(j);
     return code;
   }
   if (report->ok) {
-    std::printf("audit chain OK: %s records verified\n",
-                WithThousands(report->records).c_str());
+    std::string purged;
+    if (!report->purge_checkpoint.empty()) {
+      purged = " (from seq " + std::to_string(report->first_seq) +
+               "; the records before it were purged under retention, purge "
+               "checkpoint " +
+               report->purge_checkpoint + ")";
+    }
+    std::printf("audit chain OK: %s records verified%s\n",
+                WithThousands(report->records).c_str(), purged.c_str());
+  } else if (!report->anchor_purged_by.empty()) {
+    std::fprintf(stderr, "clearance: error: anchor not checkable: %s\n",
+                 report->problem.c_str());
   } else {
     const std::string who =
         report->first_broken_id.empty()
@@ -852,6 +915,148 @@ int RunHead(const Args& args) {
     std::printf("%lld:%s\n", static_cast<long long>(head->seq),
                 head->record_hash.c_str());
   }
+  return kExitOk;
+}
+
+// ----- audit purge
+// --------------------------------------------------------------
+
+// The retention period the rule catalog configures: the larger of
+// config.record_retention_years_ofac and config.record_retention_years_ear
+// (rules/config.json, maintained with counsel); the library default when
+// neither is set. Returns the years and where they came from.
+Result<std::pair<int, std::string>> RetentionFromRules(const std::string& dir) {
+  auto rules = rules::RuleSet::Load(dir);
+  if (!rules) return std::unexpected(rules.error().WithContext("rules " + dir));
+  int years = 0;
+  std::string source;
+  for (const rules::ConfigItem& item : (*rules)->config()) {
+    if (item.name != "record_retention_years_ofac" &&
+        item.name != "record_retention_years_ear") {
+      continue;
+    }
+    if (!item.value.is_number_integer() || item.value.get<int>() < 1) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  item.file + ":" + std::to_string(item.line) + ": config " +
+                      item.name + " must be a whole number of years (>= 1)");
+    }
+    if (item.value.get<int>() > years) {
+      years = item.value.get<int>();
+      source = "rules config " + item.name;
+    }
+  }
+  if (years == 0) {
+    return std::make_pair(audit::AuditOptions{}.retention_years,
+                          std::string("default (no record_retention_years_* "
+                                      "in the rules config)"));
+  }
+  return std::make_pair(years, source);
+}
+
+int RunPurge(const Args& args) {
+  auto before = RequiredFlag(args, "before");
+  if (!before) return ReportError(before.error());
+  auto retention = RetentionFromRules(RulesDir(args));
+  if (!retention) return ReportError(retention.error());
+  audit::AuditOptions audit_options;
+  audit_options.retention_years = retention->first;
+  auto trail = audit::AuditTrail::Open(DatabasePath(args), audit_options);
+  if (!trail) return ReportError(trail.error());
+  const char* user = std::getenv("USER");
+  audit::PurgeOptions options;
+  options.actor = std::string("cli:") + (user != nullptr ? user : "unknown");
+  options.dry_run = args.Has("dry-run");
+  auto report = (*trail)->Purge(*before, NowIso8601(), options);
+  if (!report) return ReportError(report.error());
+
+  if (args.Has("json")) {
+    auto or_null = [](const std::string& s) {
+      return s.empty() ? ordered_json(nullptr) : ordered_json(s);
+    };
+    auto seq_or_null = [](std::int64_t seq) {
+      return seq == 0 ? ordered_json(nullptr) : ordered_json(seq);
+    };
+    ordered_json j;
+    j["dry_run"] = report->dry_run;
+    j["before"] = report->before;
+    j["retention_years"] = report->retention_years;
+    j["retention_source"] = retention->second;
+    j["latest_cutoff"] = report->latest_cutoff;
+    j["removed"] = report->removed;
+    j["first_seq"] = seq_or_null(report->first_seq);
+    j["last_seq"] = seq_or_null(report->last_seq);
+    j["first_id"] = or_null(report->first_id);
+    j["last_id"] = or_null(report->last_id);
+    j["removed_by_kind"] = ordered_json::object();
+    for (const auto& [kind, n] : report->removed_by_kind) {
+      j["removed_by_kind"][kind] = n;
+    }
+    j["last_record_hash"] = or_null(report->last_record_hash);
+    j["kept_from"] = report->kept_from_seq == 0
+                         ? ordered_json(nullptr)
+                         : ordered_json{{"seq", report->kept_from_seq},
+                                        {"id", report->kept_from_id}};
+    j["stop_reason"] = report->stop_reason;
+    if (report->checkpoint) {
+      const audit::AuditRecord& c = *report->checkpoint;
+      j["checkpoint"] = {{"id", c.id},
+                         {"seq", c.seq},
+                         {"created_at", c.created_at},
+                         {"actor", c.actor},
+                         {"prev_hash", c.prev_hash},
+                         {"record_hash", c.record_hash}};
+    } else {
+      j["checkpoint"] = nullptr;
+    }
+    PrintJson(j);
+    return kExitOk;
+  }
+
+  std::string out;
+  if (report->dry_run) out += "Dry run: nothing was changed.\n";
+  out += "Retention " + std::to_string(report->retention_years) + " years (" +
+         retention->second + "): records created before " +
+         report->latest_cutoff + " may be purged.\n";
+  if (report->removed == 0) {
+    out += "Nothing to purge before " + report->before;
+    if (!report->kept_from_id.empty()) {
+      out += ": " + report->kept_from_id + " is kept (" + report->stop_reason +
+             ")";
+    } else if (!report->stop_reason.empty()) {
+      out += ": " + report->stop_reason;
+    }
+    out += ".\n";
+    std::fputs(out.c_str(), stdout);
+    return kExitOk;
+  }
+  out += WithThousands(report->removed) + " record(s) created before " +
+         report->before + (report->dry_run ? " would be purged" : " purged") +
+         ": " + report->first_id + " .. " + report->last_id + " (seq " +
+         std::to_string(report->first_seq) + ".." +
+         std::to_string(report->last_seq) + ")\n\n";
+  Table table({"KIND", "RECORDS"});
+  table.AlignRight(1);
+  for (const auto& [kind, n] : report->removed_by_kind) {
+    table.AddRow({kind, WithThousands(n)});
+  }
+  out += table.Render() + "\n";
+  if (report->kept_from_seq != 0) {
+    out += "Kept from " + report->kept_from_id + ": " + report->stop_reason +
+           ".\n";
+  } else {
+    out += "Every record was older than the cutoff.\n";
+  }
+  out += "Last removed record_hash " + report->last_record_hash + "\n";
+  if (report->checkpoint) {
+    out += "Checkpoint " + report->checkpoint->id + " (seq " +
+           std::to_string(report->checkpoint->seq) +
+           ") appended; 'clearance audit verify' checks the chain from the "
+           "first record kept. Export the new head ('clearance audit "
+           "head').\n";
+  } else {
+    out += "A purge_checkpoint record would be appended to the chain.\n";
+  }
+  std::fputs(out.c_str(), stdout);
   return kExitOk;
 }
 
@@ -955,11 +1160,14 @@ std::vector<Command> DecisionsCommands() {
         "Re-screen the allowed accounts a new list version can affect",
         "VERSION is a list version id, or CODE or CODE:REF (REF: id, date,\n"
         "sha256 prefix or 'latest'). The version is compared with the one\n"
-        "before it; every account whose latest decision is ALLOW has its\n"
-        "stored names and identifiers screened against the added and changed\n"
-        "parties only, and the accounts that match are fully re-screened\n"
-        "(new decisions, actor 'rescreen'; --dry-run records nothing).\n"
-        "Reports those accounts and whose outcome changed.",
+        "before it; every account whose latest decision is effectively ALLOW\n"
+        "(its own outcome, or an override approved by a second reviewer) has\n"
+        "its stored names and identifiers screened against the added and\n"
+        "changed parties only, and the accounts that match are fully\n"
+        "re-screened (new decisions, actor 'rescreen'; --dry-run records\n"
+        "nothing). Reports those accounts and whose outcome changed, and the\n"
+        "held accounts whose list hits name a party the version removed\n"
+        "(for a reviewer: they are not re-decided).",
         {kDbFlag,
          {"since", "VERSION", "the new list version"},
          kRulesFlag,
@@ -973,10 +1181,13 @@ std::vector<Command> DecisionsCommands() {
       {{"audit verify",
         "[--db FILE] [--anchor SEQ:HASH] [--json]",
         "Check the audit trail's hash chain; name the first broken record",
-        "Recomputes every record's hash and link in order. --anchor checks\n"
-        "too that the record at SEQ still has HASH (a head exported earlier\n"
-        "with 'clearance audit head'). Exit 0 when the chain holds, 7 when it\n"
-        "is broken (the first broken record and the problem are named).",
+        "Recomputes every record's hash and link in order (after a purge,\n"
+        "from the first record kept: its link is vouched for by the purge\n"
+        "checkpoint). --anchor checks too that the record at SEQ still has\n"
+        "HASH (a head exported earlier with 'clearance audit head'). Exit 0\n"
+        "when the chain holds, 7 when it is broken (the first broken record\n"
+        "and the problem are named), 6 when the anchored record was purged\n"
+        "and can no longer be checked.",
         {kDbFlag,
          {"anchor", "SEQ:HASH", "an exported head to check against"},
          kJsonFlag},
@@ -992,6 +1203,30 @@ std::vector<Command> DecisionsCommands() {
         0,
         0},
        RunHead},
+      {{"audit purge",
+        "[--db FILE] --before DATE [--rules DIR] [--dry-run] [--json]",
+        "Remove audit records older than the retention period (with a "
+        "checkpoint)",
+        "DATE is YYYY-MM-DD (midnight UTC) or YYYY-MM-DDTHH:MM:SSZ. Removes\n"
+        "the oldest records created before DATE, stopping before any decision\n"
+        "that a kept action still refers to, and appends a purge_checkpoint\n"
+        "record (the range removed and the last removed record's hash) so the\n"
+        "chain still verifies; all in one transaction. The retention period\n"
+        "is the larger of record_retention_years_ofac and _ear in the rule\n"
+        "catalog's config.json; a DATE later than now minus that period is\n"
+        "refused (exit 1), as is a trail that does not verify (exit 7).\n"
+        "--dry-run reports what would be removed and changes nothing. Export\n"
+        "a new head ('audit head') after a purge.",
+        {kDbFlag,
+         {"before", "DATE", "purge records created before this (UTC)"},
+         {"rules", "DIR",
+          "rule catalog whose config sets the retention period (default "
+          "$CLEARANCE_RULES or the built-in rules/)"},
+         {"dry-run", "", "report what would be purged; change nothing"},
+         kJsonFlag},
+        0,
+        0},
+       RunPurge},
   };
 }
 

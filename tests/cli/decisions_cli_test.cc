@@ -3,8 +3,9 @@
 // (Screener, a fixed clock) against small OFAC-SDN excerpts in
 // tests/testdata/decisions/; everything after that goes through the binary:
 // show/list, override + four-eyes approval, clear, audit verify/head, a
-// tampered database, replay across list versions and rule set changes, and
-// rescreen after a new list version.
+// tampered database, replay across list versions and rule set changes,
+// rescreen after a new list version (effective outcomes, delisted parties),
+// and the retention purge.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -106,7 +107,7 @@ TEST(DecisionsCliHelp, EveryCommandHasHelp) {
   for (const char* command :
        {"decisions show", "decisions list", "decisions replay",
         "decisions override", "decisions approve", "decisions clear",
-        "decisions rescreen", "audit verify", "audit head"}) {
+        "decisions rescreen", "audit verify", "audit head", "audit purge"}) {
     std::string out;
     EXPECT_EQ(RunClearance(std::string(command) + " --help", &out), 0)
         << command;
@@ -367,6 +368,167 @@ TEST_F(DecisionsCli, RescreenReportsOnlyTheAccountsANewVersionAffects) {
   EXPECT_TRUE(again["accounts"].empty());
   std::string out;
   EXPECT_EQ(Run("decisions rescreen --since 9999", &out), kExitNotFound) << out;
+}
+
+TEST_F(DecisionsCli, RescreenUsesEffectiveOutcomesAndReportsDelistedHolds) {
+  const screening::Decision helios = Screen("helios_account.json");
+  const screening::Decision volkov = Screen("volkov_account.json");
+  ASSERT_EQ(helios.outcome, "ALLOW") << helios.ToJson();
+  ASSERT_NE(volkov.outcome, "ALLOW") << volkov.ToJson();  // DT-1 hit
+  // Helios is overridden to DENY and approved: no longer allowed.
+  std::string out;
+  ASSERT_EQ(Run("decisions override " + helios.decision_id +
+                    " --outcome DENY --reason 'adverse media' --reviewer alice",
+                &out),
+            0)
+      << out;
+  ASSERT_EQ(
+      Run("decisions approve " + helios.decision_id + " --reviewer bob", &out),
+      0)
+      << out;
+
+  Import("sdn_v2.json");  // adds Helios Quantum Computing GmbH
+  json report = RunJson("decisions rescreen --since OFAC-SDN", 0);
+  EXPECT_EQ(report["allowed_accounts"], 0) << report.dump(2);
+  EXPECT_TRUE(report["accounts"].empty()) << report.dump(2);
+  EXPECT_TRUE(report["review_delisted"].empty()) << report.dump(2);
+
+  Import("sdn_v3.json");  // removes DT-1 (Volkov Trading House LLC)
+  report = RunJson("decisions rescreen --since OFAC-SDN", 0);
+  EXPECT_EQ(report["parties_removed"], 1);
+  ASSERT_EQ(report["review_delisted"].size(), 1u) << report.dump(2);
+  const json& held = report["review_delisted"][0];
+  EXPECT_EQ(held["account"], "acct-volkov-2");
+  EXPECT_EQ(held["decision"], volkov.decision_id);
+  EXPECT_EQ(held["outcome"], volkov.outcome);
+  EXPECT_TRUE(held["override"].is_null());
+  EXPECT_EQ(held["list"], "OFAC-SDN");
+  EXPECT_EQ(held["party_id"], "DT-1");
+  EXPECT_EQ(held["party_name"], "Volkov Trading House LLC");
+  // Not re-decided: a reviewer acts.
+  EXPECT_EQ(RunJson("decisions list --account acct-volkov-2", 0).size(), 1u);
+
+  ASSERT_EQ(Run("decisions rescreen --since OFAC-SDN", &out), 0) << out;
+  EXPECT_NE(out.find("REMOVED PARTY"), std::string::npos) << out;
+  EXPECT_NE(out.find("OFAC-SDN:DT-1 Volkov Trading House LLC"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("not re-decided"), std::string::npos) << out;
+}
+
+TEST_F(DecisionsCli, AuditPurgeRemovesOldRecordsWithACheckpoint) {
+  // 2026: three decisions, an approved override of the third.
+  Screen("helios_account.json");                                    // D-000001
+  Screen("maplewood_account.json");                                 // D-000002
+  const screening::Decision third = Screen("helios_account.json");  // D-3
+  ASSERT_EQ(third.decision_id, "D-000003");
+  std::string out;
+  ASSERT_EQ(Run("decisions override D-000003 --outcome ESCALATE --reason r "
+                "--reviewer alice",
+                &out),
+            0)
+      << out;  // A-000004
+  ASSERT_EQ(Run("decisions approve A-000004 --reviewer bob", &out), 0)
+      << out;  // A-000005
+  // 2027: a further override of D-000003, kept by any 2026 cutoff.
+  ::setenv("CLEARANCE_NOW", "2027-01-01T00:00:00Z", 1);
+  ASSERT_EQ(Run("decisions override D-000003 --outcome DENY --reason r2 "
+                "--reviewer carol",
+                &out),
+            0)
+      << out;  // A-000006
+  const json head = RunJson("audit head", 0);
+  const json first = RunJson("decisions show D-000001", 0);
+  const std::string anchor = "6:" + head["record_hash"].get<std::string>();
+
+  // Ten years on. Inside the retention period: refused, nothing changed.
+  ::setenv("CLEARANCE_NOW", "2036-06-01T00:00:00Z", 1);
+  const std::string untouched = ReadFile(db());
+  EXPECT_EQ(Run("audit purge --before 2027-01-01", &out), 1) << out;
+  EXPECT_NE(out.find("retention"), std::string::npos) << out;
+  EXPECT_EQ(Run("audit purge --before 2026-13-01", &out), 2) << out;
+  EXPECT_EQ(Run("audit purge", &out), 2) << out;
+  // A dry run reports and changes nothing (byte for byte).
+  ASSERT_EQ(Run("audit purge --before 2026-06-01 --dry-run", &out), 0) << out;
+  EXPECT_NE(out.find("Dry run"), std::string::npos) << out;
+  EXPECT_NE(out.find("would be purged"), std::string::npos) << out;
+  EXPECT_NE(out.find("decision"), std::string::npos) << out;
+  EXPECT_EQ(ReadFile(db()), untouched);
+
+  // D-000003 is referred to by A-000006 (kept): the purge stops before it.
+  const json purged = RunJson("audit purge --before 2026-06-01", 0);
+  EXPECT_FALSE(purged["dry_run"]);
+  EXPECT_EQ(purged["retention_years"], 10);
+  EXPECT_EQ(purged["retention_source"],
+            "rules config record_retention_years_ofac");
+  EXPECT_EQ(purged["removed"], 2);
+  EXPECT_EQ(purged["first_id"], "D-000001");
+  EXPECT_EQ(purged["last_id"], "D-000002");
+  EXPECT_EQ(purged["removed_by_kind"]["decision"], 2);
+  EXPECT_EQ(purged["kept_from"]["id"], "D-000003");
+  EXPECT_NE(purged["stop_reason"].get<std::string>().find("A-000006"),
+            std::string::npos)
+      << purged.dump(2);
+  EXPECT_EQ(purged["checkpoint"]["id"], "A-000007");
+  EXPECT_EQ(purged["checkpoint"]["prev_hash"], head["record_hash"]);
+
+  const json verified = RunJson("audit verify", 0);
+  EXPECT_TRUE(verified["ok"]) << verified.dump(2);
+  EXPECT_EQ(verified["records"], 5);
+  EXPECT_EQ(verified["first_seq"], 3);
+  EXPECT_EQ(verified["purge_checkpoint"], "A-000007");
+  ASSERT_EQ(Run("audit verify", &out), 0) << out;
+  EXPECT_NE(out.find("purged under retention"), std::string::npos) << out;
+  // Anchors: the old head still checks; a purged record cannot be checked
+  // (exit 6, not a broken chain); the last purged one checks through the
+  // checkpoint only with the right hash.
+  EXPECT_EQ(Run("audit verify --anchor " + anchor, &out), 0) << out;
+  EXPECT_EQ(Run("audit verify --anchor 1:" +
+                    first["record"]["record_hash"].get<std::string>(),
+                &out),
+            kExitNotFound)
+      << out;
+  EXPECT_NE(out.find("purged"), std::string::npos) << out;
+  const json purged_anchor =
+      RunJson("audit verify --anchor 1:" +
+                  first["record"]["record_hash"].get<std::string>(),
+              kExitNotFound);
+  EXPECT_EQ(purged_anchor["anchor_purged_by"], "A-000007");
+  EXPECT_EQ(Run("audit verify --anchor 2:" + std::string(64, '0'), &out),
+            kExitIntegrity)
+      << out;
+
+  EXPECT_EQ(Run("decisions show D-000001", &out), kExitNotFound) << out;
+  const json kept = RunJson("decisions show D-000003", 0);
+  EXPECT_EQ(kept["actions"].size(), 3u);
+  EXPECT_EQ(kept["effective_outcome"], "ESCALATE");
+
+  // Nothing older is left: a second purge is a no-op.
+  ASSERT_EQ(Run("audit purge --before 2026-06-01", &out), 0) << out;
+  EXPECT_NE(out.find("Nothing to purge"), std::string::npos) << out;
+  EXPECT_EQ(RunJson("audit verify", 0)["records"], 5);
+}
+
+TEST_F(DecisionsCli, AuditPurgeTakesTheRetentionPeriodFromTheRuleCatalog) {
+  Screen("helios_account.json");
+  const fs::path rules = dir_.path() / "rules-3y";
+  fs::create_directories(rules);
+  testing::WriteFile((rules / "config.json").string(),
+                     R"({"config": {"record_retention_years_ofac": {"value": 3,
+          "uncertain": false, "note": "test", "citation": "test"}}})");
+  ::setenv("CLEARANCE_NOW", "2029-06-01T00:00:00Z", 1);
+  std::string out;
+  // The catalog's 10 years refuse it; a catalog configuring 3 allows it.
+  EXPECT_EQ(Run("audit purge --dry-run --before 2026-06-01", &out), 1) << out;
+  const json report = RunJson(
+      "audit purge --dry-run --before 2026-06-01 "
+      "--rules " +
+          Quote(rules.string()),
+      0);
+  EXPECT_EQ(report["retention_years"], 3);
+  EXPECT_EQ(report["latest_cutoff"], "2026-06-01T00:00:00Z");
+  EXPECT_EQ(report["removed"], 1);
+  EXPECT_TRUE(report["checkpoint"].is_null());
 }
 
 }  // namespace
