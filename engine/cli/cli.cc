@@ -23,6 +23,7 @@ std::vector<Command> AllCommands() {
   for (auto& c : ListsCommands()) all.push_back(std::move(c));
   for (auto& c : ScreenCommands()) all.push_back(std::move(c));
   for (auto& c : DecisionScreenCommands()) all.push_back(std::move(c));
+  for (auto& c : BatchScreenCommands()) all.push_back(std::move(c));
   for (auto& c : OwnershipCommands()) all.push_back(std::move(c));
   for (auto& c : RulesCommands()) all.push_back(std::move(c));
   for (auto& c : DecisionsCommands()) all.push_back(std::move(c));

@@ -23,6 +23,8 @@ std::vector<Command> ListsCommands();
 std::vector<Command> ScreenCommands();
 // `screen account|workload`: decisions (decision_screen_commands.cc).
 std::vector<Command> DecisionScreenCommands();
+// `screen accounts`: batch account screening (batch_accounts_command.cc).
+std::vector<Command> BatchScreenCommands();
 // `ownership import|explain|scan` (ownership_commands.cc).
 std::vector<Command> OwnershipCommands();
 // `rules check|eval` (rules_commands.cc) and `rules report` (rules_report.cc).

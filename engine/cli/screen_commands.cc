@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/cli/batch_io.h"
 #include "engine/cli/cli.h"
 #include "engine/cli/output.h"
 #include "engine/common/strings.h"
@@ -552,22 +553,6 @@ std::vector<InputRow> ReadLines(std::string_view content) {
   return rows;
 }
 
-Result<std::string> ReadInput(const std::string& path) {
-  std::ifstream in;
-  std::istream* stream = &std::cin;
-  if (path != "-") {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
-      return Fail(ErrorCode::kNotFound, path + ": no such file");
-    }
-    in.open(path, std::ios::binary);
-    if (!in) return Fail(ErrorCode::kIo, path + ": cannot be read");
-    stream = &in;
-  }
-  return std::string(std::istreambuf_iterator<char>(*stream),
-                     std::istreambuf_iterator<char>());
-}
-
 // Column index of the first header cell equal to one of `names`, or -1.
 int Column(const std::vector<std::string>& header,
            std::initializer_list<const char*> names) {
@@ -583,57 +568,6 @@ std::string Cell(const InputRow& row, int column) {
   if (column < 0 || static_cast<size_t>(column) >= row.fields.size()) return "";
   return row.fields[static_cast<size_t>(column)];
 }
-
-// An output sink: --out FILE (written to FILE.partial, then renamed, so a
-// crashed run never leaves a plausible-looking half file) or stdout.
-class Output {
- public:
-  static Result<std::unique_ptr<Output>> Open(
-      const std::optional<std::string>& path) {
-    auto out = std::unique_ptr<Output>(new Output());
-    if (!path || *path == "-") {
-      out->file_ = stdout;
-      return out;
-    }
-    out->path_ = *path;
-    out->partial_ = *path + ".partial";
-    out->file_ = std::fopen(out->partial_.c_str(), "wb");
-    if (out->file_ == nullptr) {
-      return Fail(ErrorCode::kIo, *path + ": cannot be written");
-    }
-    return out;
-  }
-  ~Output() {
-    if (file_ != nullptr && file_ != stdout) {
-      std::fclose(file_);
-      std::remove(partial_.c_str());
-    }
-  }
-  void Write(const std::string& text) {
-    std::fwrite(text.data(), 1, text.size(), file_);
-  }
-  Result<void> Commit() {
-    if (file_ == stdout) {
-      std::fflush(stdout);
-      return Ok();
-    }
-    const bool ok = std::fclose(file_) == 0;
-    file_ = nullptr;
-    std::error_code ec;
-    if (ok) std::filesystem::rename(partial_, path_, ec);
-    if (!ok || ec) {
-      std::remove(partial_.c_str());
-      return Fail(ErrorCode::kIo, path_ + ": cannot be written");
-    }
-    return Ok();
-  }
-
- private:
-  Output() = default;
-  FILE* file_ = nullptr;
-  std::string path_;
-  std::string partial_;
-};
 
 // --- screen names -----------------------------------------------------------
 
