@@ -41,7 +41,8 @@ const FlagSpec kRules{
     "rule set (default $CLEARANCE_RULES or the built-in rules/)"};
 const FlagSpec kGeoIp{
     "geoip", "FILE",
-    "MMDB file for IP geolocation (default: a .mmdb under /usr/share/GeoIP)"};
+    "IP geolocation database: MMDB, or a legacy .dat (default: a .mmdb "
+    "under /usr/share/GeoIP, else Debian's GeoIP.dat, country only)"};
 const FlagSpec kAccount{"account", "FILE",
                         "the account record the workload is for (required)"};
 const FlagSpec kVerdict{
