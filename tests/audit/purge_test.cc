@@ -245,7 +245,7 @@ TEST(AuditPurge, ADecisionAKeptActionRefersToStopsThePrefix) {
                              "2014-01-02T00:00:00Z"));              // A2
   AppendOrDie(*trail, Decision("acct-2", "2014-02-01T00:00:00Z"));  // D3
   AppendOrDie(*trail, Decision("acct-3", "2015-02-01T00:00:00Z"));  // D4
-  AppendOrDie(*trail, Action(RecordKind::kClearHit, "D-000003",
+  AppendOrDie(*trail, Action(RecordKind::kOverride, "D-000003",
                              "2020-01-01T00:00:00Z"));              // A5, kept
   AppendOrDie(*trail, Decision("acct-4", "2020-02-01T00:00:00Z"));  // D6
 
