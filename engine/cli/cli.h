@@ -30,7 +30,7 @@ std::vector<Command> OwnershipCommands();
 // `rules check|eval` (rules_commands.cc) and `rules report` (rules_report.cc).
 std::vector<Command> RulesCommands();
 // `decisions show|list|replay|override|approve|clear|rescreen` and
-// `audit verify|head` (decisions_commands.cc).
+// `audit verify|head|purge` (decisions_commands.cc).
 std::vector<Command> DecisionsCommands();
 // `attest verify`: NVIDIA GPU attestation (attest_commands.cc).
 std::vector<Command> AttestCommands();

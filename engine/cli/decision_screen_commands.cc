@@ -110,6 +110,7 @@ Result<std::unique_ptr<screening::Screener>> OpenScreener(const Args& args) {
   options.geoip_path = args.GetOr("geoip", "");
   const char* user = std::getenv("USER");
   options.actor = std::string("cli:") + (user != nullptr ? user : "unknown");
+  options.now = [] { return NowIso8601(); };  // honours $CLEARANCE_NOW
   return screening::Screener::Open(options);
 }
 
