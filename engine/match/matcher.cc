@@ -97,9 +97,11 @@ struct Scored {
   double score = 0;
 };
 
-// Best form pair of `query` vs listed name `n`.
+// Best form pair of `query` vs listed name `n`; pairs below `floor` (raw)
+// need not be scored exactly (ScoreForms).
 double BestFormPair(const NameIndex& index, const PackedName& query,
-                    std::uint32_t n, std::uint8_t* qform, std::uint8_t* lform) {
+                    std::uint32_t n, double floor, std::uint8_t* qform,
+                    std::uint8_t* lform) {
   const internal::NameRec& nr = index.names()[n];
   double best = 0;
   for (std::size_t q = 0; q < query.forms.size(); ++q) {
@@ -107,7 +109,7 @@ double BestFormPair(const NameIndex& index, const PackedName& query,
     for (std::size_t l = 0; l < nr.form_count; ++l) {
       FormView lv = index.Form(nr.form_begin + std::uint32_t(l));
       lv.person = nr.person != 0;
-      double s = ScoreForms(qv, lv, nullptr);
+      double s = ScoreForms(qv, lv, nullptr, floor);
       if (s > best) {
         best = s;
         *qform = std::uint8_t(q);
@@ -323,11 +325,23 @@ std::vector<Hit> Matcher::ScreenName(const NameQuery& query) const {
   const float rank_floor =
       candidates.empty() ? 0.0f : candidates[0].rank * kRankFloor;
   ix.Prefetch(candidates, rank_floor);
+  // The raw name scores that cannot reach the threshold even with the
+  // largest bonus: below `raw_floor` (Calibrate is monotone, so bisection
+  // finds it; every raw score below it is discarded by the test below).
+  double raw_floor = 0.0;
+  for (double hi = 1.0; hi - raw_floor > 1e-9;) {
+    const double mid = (raw_floor + hi) / 2;
+    if (Calibrate(mid) + kMaxBonus >= query.threshold) {
+      hi = mid;
+    } else {
+      raw_floor = mid;
+    }
+  }
   for (const internal::Candidate& c : candidates) {
     if (c.rank < rank_floor) break;
     Scored s;
     s.name = c.name;
-    double raw = BestFormPair(ix, pq, c.name, &s.qform, &s.lform);
+    double raw = BestFormPair(ix, pq, c.name, raw_floor, &s.qform, &s.lform);
     s.name_score = Calibrate(raw);
     if (s.name_score + kMaxBonus < query.threshold) continue;
     const internal::NameRec& nr = ix.names()[c.name];

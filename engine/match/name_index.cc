@@ -698,19 +698,30 @@ void NameIndex::Candidates(const PackedName& query,
     return a.rank > c.rank || (a.rank == c.rank && a.name < c.name);
   };
   out->reserve(kMaxCandidates);
+  // Once the heap is full, a name whose accumulated weight times the
+  // largest 1/norm of any name cannot beat the worst kept one is skipped
+  // without reading its own 1/norm (rounding is monotone, so the bound is
+  // exact and the result the same).
+  float worst_kept = 0.0f;
   for (std::size_t t = 0; t < touched_count; ++t) {
-    std::uint32_t n = touched_p[t];
-    Candidate c{n, acc_p[n] * inv_norm_p[n]};
+    const std::uint32_t n = touched_p[t];
+    const float a = acc_p[n];
     acc_p[n] = 0.0f;
+    if (out->size() == kMaxCandidates && a * max_inv_norm_ < worst_kept) {
+      continue;
+    }
+    Candidate c{n, a * inv_norm_p[n]};
     if (out->size() < kMaxCandidates) {
       out->push_back(c);
       if (out->size() == kMaxCandidates) {
         std::make_heap(out->begin(), out->end(), by_rank);
+        worst_kept = out->front().rank;
       }
     } else if (by_rank(c, out->front())) {
       std::pop_heap(out->begin(), out->end(), by_rank);
       out->back() = c;
       std::push_heap(out->begin(), out->end(), by_rank);
+      worst_kept = out->front().rank;
     }
   }
   std::sort(out->begin(), out->end(), by_rank);
@@ -743,8 +754,10 @@ void NameIndex::FillDerived() {
     token_masks_[i] = LetterMask(Str(tokens_[i].key_off, tokens_[i].key_len));
   }
   inv_norm_.resize(names_.size());
+  max_inv_norm_ = 0.0f;
   for (std::size_t i = 0; i < names_.size(); ++i) {
     inv_norm_[i] = 1.0f / names_[i].norm;
+    max_inv_norm_ = std::max(max_inv_norm_, inv_norm_[i]);
   }
   gram_keys_.assign(kGramSlots, kNoId);
   for (std::uint32_t k = 0; k < keys_.size(); ++k) {

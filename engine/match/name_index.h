@@ -188,6 +188,7 @@ class NameIndex {
   std::vector<IdRec> ids_;
   float max_idf_ = 1.0f;         // IDF of a key seen once (weight 1)
   std::vector<float> inv_norm_;  // 1 / names_[i].norm, dense for ranking
+  float max_inv_norm_ = 0.0f;    // the largest of inv_norm_
   std::vector<std::uint32_t> gram_keys_;    // [a-z0-9]^3 -> key id
   std::vector<std::uint32_t> key_slots_;    // hash of (kind, key) -> key id
   std::vector<std::uint64_t> token_masks_;  // LetterMask per tokens_ entry

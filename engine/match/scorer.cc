@@ -216,7 +216,11 @@ double LevenshteinRatio(std::string_view a, std::string_view b) {
   if (a.size() <= 64) {
     // Myers' bit-parallel edit distance (Hyyrö's formulation): one pass
     // over `b` with `a` as 64-bit pattern masks.
-    std::array<std::uint64_t, 256> peq{};
+    // Only the entries of a's and b's characters are used: clear those,
+    // not all 256 (2 KB per call).
+    std::array<std::uint64_t, 256> peq;
+    for (unsigned char c : a) peq[c] = 0;
+    for (unsigned char c : b) peq[c] = 0;
     for (std::size_t i = 0; i < a.size(); ++i) {
       peq[static_cast<unsigned char>(a[i])] |= std::uint64_t{1} << i;
     }
@@ -256,7 +260,7 @@ double LevenshteinRatio(std::string_view a, std::string_view b) {
 }
 
 double ScoreForms(const FormView& query, const FormView& listed,
-                  Explanation* explanation) {
+                  Explanation* explanation, double floor) {
   const std::size_t n = std::min(query.count, kMaxTokens);
   const std::size_t m = std::min(listed.count, kMaxTokens);
   if (n == 0 || m == 0) return 0.0;
@@ -409,7 +413,7 @@ double ScoreForms(const FormView& query, const FormView& listed,
       for (auto v : counts) diff += std::abs(v);
       bound = 1.0 - 2.0 * (double((diff + 1) / 2) / double(longer));
     }
-    if (bound > token_score) {
+    if (bound > token_score && bound >= floor) {
       double ratio = LevenshteinRatio(query.compact, listed.compact);
       compact_score = std::max(0.0, 1.0 - 2.0 * (1.0 - ratio));
       if (short_name && ratio < kShortNameExact) {

@@ -123,8 +123,12 @@ double LevenshteinRatio(std::string_view a, std::string_view b);
 
 // Raw name agreement of `query` vs `listed` in [0, 1]. When `explanation`
 // is given, fills aligned/unmatched tokens and name_score (= the result).
+// `floor`: a caller that discards pairs scoring below it may pass it, and
+// the compact comparison is then skipped where it cannot reach the floor
+// (such pairs may score lower than without it; pairs at or above the floor
+// score exactly the same).
 double ScoreForms(const FormView& query, const FormView& listed,
-                  Explanation* explanation);
+                  Explanation* explanation, double floor = 0.0);
 
 // A year of birth or a published range of years.
 struct YearRange {
