@@ -28,6 +28,36 @@ constexpr std::size_t kMaxCycleMembers = 20;
 constexpr std::size_t kMaxUnknownReported = 50;
 constexpr int kPathStepBudget = 4000;
 constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+// Below these sizes a computation stays on the calling thread. Starting a
+// worker costs ~10 us on an idle machine and, on a loaded one, can wait a
+// whole scheduler time slice (ms) before it runs, while the work it would
+// halve is small: resolving ids or propagating over 50,000 holdings and
+// entities takes about a millisecond, explaining 1,000 scan candidates a few
+// (each walks its owners and paths). Screening builds a graph of a handful
+// of entities per request, which must not pay for a thread.
+constexpr std::size_t kParallelMinItems = 50000;
+constexpr std::size_t kParallelMinCandidates = 1000;
+
+// Runs `a` and `b`, which share no mutable state, on two threads when
+// `parallel` (and a thread can be started), else one after the other.
+template <typename A, typename B>
+void RunBoth(bool parallel, A&& a, B&& b) {
+  if (!parallel) {
+    a();
+    b();
+    return;
+  }
+  std::thread worker;
+  try {
+    worker = std::thread(std::ref(b));
+  } catch (...) {
+    a();
+    b();
+    return;
+  }
+  a();
+  worker.join();
+}
 
 // "YYYY-MM-DD" -> YYYYMMDD; nullopt when malformed.
 std::optional<int32_t> ParseIsoDate(std::string_view s) {
@@ -366,16 +396,11 @@ std::shared_ptr<ScanState> OwnershipGraph::Impl::ComputeState(
   state->upper = state->listed;
   auto all = [](uint32_t) { return true; };
   // The exact and the upper-bound propagation are independent: one thread
-  // each.
-  std::thread worker;
-  try {
-    worker = std::thread(
-        [&] { Propagate(date, /*upper=*/true, seeds, state->upper, all); });
-  } catch (...) {
-    Propagate(date, true, seeds, state->upper, all);
-  }
-  Propagate(date, /*upper=*/false, seeds, state->blocked, all);
-  if (worker.joinable()) worker.join();
+  // each on a large graph.
+  RunBoth(
+      n + owner.size() >= kParallelMinItems,
+      [&] { Propagate(date, /*upper=*/false, seeds, state->blocked, all); },
+      [&] { Propagate(date, /*upper=*/true, seeds, state->upper, all); });
   return state;
 }
 
@@ -606,15 +631,10 @@ Result<OwnershipGraph> OwnershipGraph::Build(std::vector<Entity> entities,
   std::vector<uint32_t> resolved(2 * m);
   {
     const std::size_t half = m / 2;
-    std::thread worker;
-    try {
-      worker = std::thread(
-          [&] { g.ResolveIds(holdings, half, m, resolved.data()); });
-    } catch (...) {
-      g.ResolveIds(holdings, half, m, resolved.data());
-    }
-    g.ResolveIds(holdings, 0, half, resolved.data());
-    if (worker.joinable()) worker.join();
+    RunBoth(
+        m >= kParallelMinItems,
+        [&] { g.ResolveIds(holdings, 0, half, resolved.data()); },
+        [&] { g.ResolveIds(holdings, half, m, resolved.data()); });
   }
   for (std::size_t i = 0; i < m; ++i) {
     const Holding& h = holdings[i];
@@ -890,14 +910,9 @@ std::vector<ShareResult> OwnershipGraph::ScanAll(
     }
   };
   const std::size_t half = candidates.size() / 2;
-  std::thread worker;
-  try {
-    worker = std::thread(work, half, candidates.size());
-  } catch (...) {
-    work(half, candidates.size());
-  }
-  work(0, half);
-  if (worker.joinable()) worker.join();
+  RunBoth(
+      candidates.size() >= kParallelMinCandidates, [&] { work(0, half); },
+      [&] { work(half, candidates.size()); });
   std::vector<ShareResult> out;
   for (auto& s : slots) {
     if (s) out.push_back(std::move(*s));
