@@ -4,7 +4,9 @@
 #include "engine/screening/screening.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -14,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -45,11 +48,182 @@ constexpr double kConfirmScore = 0.95;
 constexpr int kMaxOwnershipDepth = 10;
 constexpr size_t kMaxOwnershipEntities = 256;
 
-std::string Dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+// True if s[from..] is well-formed UTF-8 (Unicode Table 3-7): what
+// nlohmann's serializer copies through unchanged.
+bool WellFormedUtf8(std::string_view s, std::size_t from) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  for (std::size_t i = from; i < n;) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (n - i < len || p[i + 1] < lo || p[i + 1] > hi) return false;
+    for (std::size_t k = 2; k < len; ++k) {
+      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return false;
+    }
+    i += len;
+  }
+  return true;
 }
-std::string Dump(const ordered_json& j) {
-  return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+
+// Appends `s` as a JSON string, byte for byte as nlohmann's dump() writes
+// it without ensure_ascii. A string that is not well-formed UTF-8 goes
+// through nlohmann itself (its error handler replaces the bad bytes).
+void AppendJsonString(std::string_view s, std::string* out) {
+  // Bytes that are not copied as they are: quote, backslash, controls, and
+  // the start of a non-ASCII sequence (checked once per string).
+  static constexpr auto kSpecial = [] {
+    std::array<bool, 256> special{};
+    for (int c = 0; c < 0x20; ++c) special[c] = true;
+    for (int c = 0x80; c < 0x100; ++c) special[c] = true;
+    special['"'] = special['\\'] = true;
+    return special;
+  }();
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  const std::size_t start = out->size();
+  out->push_back('"');
+  bool utf8_checked = false;
+  std::size_t copied = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const unsigned char c = p[i];
+    if (!kSpecial[c]) continue;
+    if (c >= 0x80) {
+      if (!utf8_checked && !WellFormedUtf8(s, i)) {
+        out->resize(start);
+        *out += json(std::string(s))
+                    .dump(-1, ' ', false, json::error_handler_t::replace);
+        return;
+      }
+      utf8_checked = true;
+      continue;
+    }
+    out->append(s.data() + copied, i - copied);
+    copied = i + 1;
+    switch (c) {
+      case '"':
+        out->append("\\\"", 2);
+        break;
+      case '\\':
+        out->append("\\\\", 2);
+        break;
+      case '\b':
+        out->append("\\b", 2);
+        break;
+      case '\t':
+        out->append("\\t", 2);
+        break;
+      case '\n':
+        out->append("\\n", 2);
+        break;
+      case '\f':
+        out->append("\\f", 2);
+        break;
+      case '\r':
+        out->append("\\r", 2);
+        break;
+      default: {
+        constexpr char kHex[] = "0123456789abcdef";
+        const char escaped[6] = {'\\', 'u',          '0',
+                                 '0',  kHex[c >> 4], kHex[c & 15]};
+        out->append(escaped, sizeof escaped);
+      }
+    }
+  }
+  out->append(s.data() + copied, n - copied);
+  out->push_back('"');
+}
+
+// Appends `j` exactly as j.dump(-1, ' ', false, replace) would (compact,
+// UTF-8 kept, bad UTF-8 replaced), without the serializer's per-character
+// state machine: a decision dumps its facts, rule trace and evidence, about
+// 15 kB of mostly ASCII, on every call. Floats go through nlohmann (its
+// shortest round-trip format).
+template <typename Json>
+void AppendJson(const Json& j, std::string* out) {
+  using nlohmann::detail::value_t;
+  switch (j.type()) {
+    case value_t::null:
+      out->append("null");
+      return;
+    case value_t::boolean:
+      out->append(j.template get<bool>() ? "true" : "false");
+      return;
+    case value_t::string:
+      AppendJsonString(j.template get_ref<const typename Json::string_t&>(),
+                       out);
+      return;
+    case value_t::number_integer:
+    case value_t::number_unsigned: {
+      char digits[24];
+      const auto end = j.type() == value_t::number_integer
+                           ? std::to_chars(digits, digits + sizeof digits,
+                                           j.template get<std::int64_t>())
+                           : std::to_chars(digits, digits + sizeof digits,
+                                           j.template get<std::uint64_t>());
+      out->append(digits, end.ptr);
+      return;
+    }
+    case value_t::array: {
+      out->push_back('[');
+      bool first = true;
+      for (const Json& v :
+           j.template get_ref<const typename Json::array_t&>()) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendJson(v, out);
+      }
+      out->push_back(']');
+      return;
+    }
+    case value_t::object: {
+      out->push_back('{');
+      bool first = true;
+      for (const auto& [key, v] :
+           j.template get_ref<const typename Json::object_t&>()) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendJsonString(key, out);
+        out->push_back(':');
+        AppendJson(v, out);
+      }
+      out->push_back('}');
+      return;
+    }
+    default:  // floats (and binary/discarded, never made here)
+      *out += j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+}
+
+// j.dump() as the decision records it; `expected_size` reserves room.
+std::string Dump(const json& j, std::size_t expected_size = 0) {
+  std::string out;
+  out.reserve(expected_size);
+  AppendJson(j, &out);
+  return out;
+}
+std::string Dump(const ordered_json& j, std::size_t expected_size = 0) {
+  std::string out;
+  out.reserve(expected_size);
+  AppendJson(j, &out);
+  return out;
 }
 
 std::string Lower(std::string_view s) {
@@ -106,6 +280,25 @@ std::vector<std::string> AddressTokens(std::string_view text) {
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
+}
+
+// Number of strings in both of two sorted, duplicate-free lists.
+size_t CommonCount(const std::vector<std::string>& a,
+                   const std::vector<std::string>& b) {
+  size_t count = 0;
+  for (auto i = a.begin(), j = b.begin(); i != a.end() && j != b.end();) {
+    const int c = i->compare(*j);
+    if (c < 0) {
+      ++i;
+    } else if (c > 0) {
+      ++j;
+    } else {
+      ++count;
+      ++i;
+      ++j;
+    }
+  }
+  return count;
 }
 
 struct ListedAddress {
@@ -247,9 +440,48 @@ ordered_json VerdictJson(const attest::GpuVerdict& v) {
 
 }  // namespace
 
-std::string Decision::ToJson() const {
+namespace {
+
+// Appends the JSON text `text` as a value. `canonical`: it is Dump()
+// output, which parsing and writing again would reproduce byte for byte,
+// so it is copied as it is. Otherwise it is parsed; text that does not
+// parse is written as a string when `else_string`, else as null.
+void AppendJsonText(const std::string& text, bool canonical, bool else_string,
+                    std::string* out) {
+  if (canonical && !text.empty()) {
+    out->append(text);
+    return;
+  }
+  const ordered_json parsed = ordered_json::parse(text, nullptr, false);
+  if (!parsed.is_discarded()) {
+    AppendJson(parsed, out);
+  } else if (else_string) {
+    AppendJsonString(text, out);
+  } else {
+    out->append("null");
+  }
+}
+
+// Decision::ToJson's text. Decide() passes `parts_canonical`: the facts,
+// trace and evidence details it made are Dump() output and are copied in
+// rather than parsed and written again (the same text, without a parse and
+// a dump of some 15 kB per recorded decision).
+std::string DecisionJson(const Decision& d, bool parts_canonical) {
+  std::string out;
+  out.reserve(d.facts_json.size() + d.trace_json.size() + 4096);
+  auto field = [&](const char* key, const std::string& value) {
+    out.push_back(out.empty() ? '{' : ',');
+    AppendJsonString(key, &out);
+    out.push_back(':');
+    AppendJsonString(value, &out);
+  };
+  field("decision_id", d.decision_id);
+  field("kind", d.kind);
+  field("account_id", d.account_id);
+  field("as_of", d.as_of);
+  field("outcome", d.outcome);
   ordered_json fired_json = ordered_json::array();
-  for (const FiredRule& f : fired) {
+  for (const FiredRule& f : d.fired) {
     fired_json.push_back({{"id", f.id},
                           {"title", f.title},
                           {"outcome", f.outcome},
@@ -258,28 +490,39 @@ std::string Decision::ToJson() const {
                           {"explanation", f.explanation},
                           {"uncertain", f.uncertain}});
   }
-  ordered_json evidence_json = ordered_json::array();
-  for (const Evidence& e : evidence) {
-    ordered_json item = {
-        {"kind", e.kind}, {"subject", e.subject}, {"summary", e.summary}};
-    ordered_json detail = ordered_json::parse(e.detail_json, nullptr, false);
-    item["detail"] =
-        detail.is_discarded() ? ordered_json(e.detail_json) : detail;
-    evidence_json.push_back(std::move(item));
+  out.append(",\"fired\":");
+  AppendJson(fired_json, &out);
+  out.append(",\"evidence\":[");
+  for (size_t i = 0; i < d.evidence.size(); ++i) {
+    const Evidence& e = d.evidence[i];
+    out.append(i == 0 ? "{\"kind\":" : ",{\"kind\":");
+    AppendJsonString(e.kind, &out);
+    out.append(",\"subject\":");
+    AppendJsonString(e.subject, &out);
+    out.append(",\"summary\":");
+    AppendJsonString(e.summary, &out);
+    out.append(",\"detail\":");
+    AppendJsonText(e.detail_json, parts_canonical, /*else_string=*/true, &out);
+    out.push_back('}');
   }
-  ordered_json j = {{"decision_id", decision_id}, {"kind", kind},
-                    {"account_id", account_id},   {"as_of", as_of},
-                    {"outcome", outcome},         {"fired", fired_json},
-                    {"evidence", evidence_json}};
-  j["versions"] = {{"list_versions", versions.list_versions},
-                   {"ruleset_hash", versions.ruleset_hash},
-                   {"geoip_database", versions.geoip_database},
-                   {"engine_version", versions.engine_version}};
-  ordered_json facts = ordered_json::parse(facts_json, nullptr, false);
-  j["facts"] = facts.is_discarded() ? ordered_json(nullptr) : facts;
-  ordered_json trace = ordered_json::parse(trace_json, nullptr, false);
-  j["trace"] = trace.is_discarded() ? ordered_json(nullptr) : trace;
-  return Dump(j);
+  out.append("],\"versions\":");
+  AppendJson(ordered_json{{"list_versions", d.versions.list_versions},
+                          {"ruleset_hash", d.versions.ruleset_hash},
+                          {"geoip_database", d.versions.geoip_database},
+                          {"engine_version", d.versions.engine_version}},
+             &out);
+  out.append(",\"facts\":");
+  AppendJsonText(d.facts_json, parts_canonical, /*else_string=*/false, &out);
+  out.append(",\"trace\":");
+  AppendJsonText(d.trace_json, parts_canonical, /*else_string=*/false, &out);
+  out.push_back('}');
+  return out;
+}
+
+}  // namespace
+
+std::string Decision::ToJson() const {
+  return DecisionJson(*this, /*parts_canonical=*/false);
 }
 
 struct Screener::Impl {
@@ -359,13 +602,15 @@ struct Screener::Impl {
     if (tokens.size() < 2) return;
     std::set<std::string> seen;
     for (const ListedAddress& listed : it->second) {
-      std::vector<std::string> common;
-      std::set_intersection(tokens.begin(), tokens.end(), listed.tokens.begin(),
-                            listed.tokens.end(), std::back_inserter(common));
       // Street token overlap: at least two tokens and half of the listed
       // street's distinctive tokens (city and country already agree).
-      if (common.size() < 2 || common.size() * 2 < listed.tokens.size())
-        continue;
+      // Counted first: a big city has many listed addresses, few overlap.
+      const size_t overlap = CommonCount(tokens, listed.tokens);
+      if (overlap < 2 || overlap * 2 < listed.tokens.size()) continue;
+      std::vector<std::string> common;
+      common.reserve(overlap);
+      std::set_intersection(tokens.begin(), tokens.end(), listed.tokens.begin(),
+                            listed.tokens.end(), std::back_inserter(common));
       if (!seen.insert(listed.list + ":" + listed.party_id).second) continue;
       const double score = static_cast<double>(common.size()) /
                            static_cast<double>(listed.tokens.size());
@@ -835,7 +1080,8 @@ void Screener::Impl::OwnershipFacts(
                                       x.record_ref == y.record_ref;
                              }),
                  holdings.end());
-  auto graph = ownership::OwnershipGraph::Build(entities, holdings);
+  auto graph = ownership::OwnershipGraph::Build(std::move(entities),
+                                                std::move(holdings));
   if (!graph) {
     // Declared data the graph refuses (e.g. a parent holding itself): the
     // account cannot be cleared on ownership; say so and hold.
@@ -861,11 +1107,10 @@ void Screener::Impl::OwnershipFacts(
     if (!share->unknown_percentages.empty() &&
         share->share_upper_bound > share->share)
       unknown = true;
-    ordered_json detail = {{"family", f.name},
-                           {"share", share->share},
-                           {"share_upper_bound", share->share_upper_bound},
-                           {"controlled_by", share->controlled_by},
-                           {"unknown_percentages", share->unknown_percentages}};
+    // Evidence only for a family with something to say; the path texts
+    // are facts either way.
+    const bool evidence = share->share > 0 || !share->controlled_by.empty() ||
+                          share->share_upper_bound > 0;
     ordered_json path_json = ordered_json::array();
     for (const ownership::OwnershipPath& p : share->paths) {
       std::string text = name_of(p.entities.front()) + " [" + p.list + "]";
@@ -875,25 +1120,30 @@ void Screener::Impl::OwnershipFacts(
                 "%-> " + name_of(p.entities[k]);
       }
       text += " (contributes " + Fixed(p.contribution, 2) + "%)";
-      paths.push_back(text);
-      path_json.push_back({{"text", text},
-                           {"entities", p.entities},
-                           {"percents", p.percents},
-                           {"contribution", p.contribution},
-                           {"list", p.list}});
+      if (evidence) {
+        path_json.push_back({{"text", text},
+                             {"entities", p.entities},
+                             {"percents", p.percents},
+                             {"contribution", p.contribution},
+                             {"list", p.list}});
+      }
+      paths.push_back(std::move(text));
     }
+    if (!evidence) continue;
+    ordered_json detail = {{"family", f.name},
+                           {"share", share->share},
+                           {"share_upper_bound", share->share_upper_bound},
+                           {"controlled_by", share->controlled_by},
+                           {"unknown_percentages", share->unknown_percentages}};
     detail["paths"] = std::move(path_json);
-    if (share->share > 0 || !share->controlled_by.empty() ||
-        share->share_upper_bound > 0) {
-      w->evidence.push_back(
-          {"ownership", "related",
-           std::string(f.name) + " aggregate " + Fixed(share->share, 2) + "%" +
-               (share->share_upper_bound > share->share
-                    ? " (up to " + Fixed(share->share_upper_bound, 2) +
-                          "% with unknown percentages)"
-                    : ""),
-           Dump(detail)});
-    }
+    w->evidence.push_back(
+        {"ownership", "related",
+         std::string(f.name) + " aggregate " + Fixed(share->share, 2) + "%" +
+             (share->share_upper_bound > share->share
+                  ? " (up to " + Fixed(share->share_upper_bound, 2) +
+                        "% with unknown percentages)"
+                  : ""),
+         Dump(detail)});
   }
   own["controlled_by_listed"] = controlled;
   own["unknown_percentages"] = unknown;
@@ -1046,8 +1296,10 @@ Result<Decision> Screener::Impl::Decide(
   d.versions.ruleset_hash = rules->hash();
   d.versions.geoip_database = geo->description();
   d.versions.engine_version = kEngineVersion;
-  d.facts_json = Dump(w.facts);
-  d.trace_json = Dump(rules::DecisionToJson(*rules, *evaluated));
+  d.facts_json = Dump(w.facts, 2048);
+  // About 130 bytes per rule in the trace.
+  d.trace_json = Dump(rules::DecisionToJson(*rules, *evaluated),
+                      1024 + 160 * rules->rules().size());
 
   if (options.record_decisions) {
     audit::AuditRecord record;
@@ -1075,7 +1327,8 @@ Result<Decision> Screener::Impl::Decide(
           {"gpu_verdict", gpu ? VerdictJson(*gpu) : ordered_json(nullptr)},
           {"as_of", as_of}});
     }
-    record.output_json = d.ToJson();  // decision_id is the record's id
+    // decision_id is the record's id, "" here.
+    record.output_json = DecisionJson(d, /*parts_canonical=*/true);
     auto stored = audit->Append(std::move(record));
     if (!stored)
       return std::unexpected(stored.error().WithContext("audit trail"));
