@@ -114,8 +114,11 @@ Result<ScratchDir> RestoreRuleset(const std::string& db_path,
                       ", which differs from the current rules and has no "
                       "snapshot in " +
                       db_path +
-                      " (snapshots are written when a screener first loads "
-                      "a rule set); it cannot be replayed faithfully");
+                      " (a screener that records decisions snapshots its "
+                      "rule set when it opens: this decision was recorded "
+                      "before that, or its snapshot was removed); the rule "
+                      "set of that time is unavailable and the decision "
+                      "cannot be replayed faithfully");
     }
     return std::unexpected(snapshot.error());
   }

@@ -27,9 +27,13 @@
 // To replay after rules/ has changed, the rules in force must still exist;
 // SnapshotRuleset() copies a loaded rule set's files into the database
 // (store::RulesetStore) once per hash, and Replay() restores them from there
-// into a temporary directory. Whoever loads the rule set that decisions are
-// recorded under (Screener::Open) must call it; a decision whose rule set
-// is neither current nor snapshotted cannot be replayed (kNotFound).
+// into a temporary directory. Screener::Open calls it whenever
+// ScreenerOptions::record_decisions is set, so the rule set of every
+// decision it records is held. Replay() itself stores nothing: its
+// screeners do not record, so today's rules are never snapshotted by a
+// replay. A decision whose rule set is neither current nor snapshotted
+// (recorded before Open snapshotted, or its snapshot removed) cannot be
+// replayed (kNotFound, "no snapshot").
 //
 // Errors: kNotFound for a decision record whose rule set snapshot or list
 // version is no longer held (the message says which); kInvalidArgument for a

@@ -29,6 +29,7 @@
 #include "engine/reference/reference.h"
 #include "engine/rules/rules.h"
 #include "engine/screening/geoip.h"
+#include "engine/screening/replay.h"
 #include "engine/store/list_store.h"
 #include "engine/store/ownership_store.h"
 
@@ -1436,6 +1437,16 @@ Result<std::unique_ptr<Screener>> Screener::Open(
     auto trail = audit::AuditTrail::Open(options.db_path);
     if (!trail) return std::unexpected(trail.error());
     impl.audit = std::move(*trail);
+    // A decision records only its rule set's hash: keep the rules
+    // themselves (once per hash, a no-op when held) so that it can be
+    // replayed after rules/ changes. Only a screener that records does
+    // this: Replay's must never store the rules they load.
+    auto snapshot = SnapshotRuleset(options.db_path, *impl.rules,
+                                    options.now ? options.now() : SystemNow());
+    if (!snapshot) {
+      return std::unexpected(
+          snapshot.error().WithContext("rule set snapshot of " + rules_dir));
+    }
   }
   return s;
 }

@@ -160,9 +160,11 @@ struct Decision {
 
 struct ScreenerOptions {
   std::string db_path = "clearance.db";
-  std::string rules_dir;         // "" = $CLEARANCE_RULES or the built-in rules/
-  std::string geoip_path;        // "" = Debian geoip-database default
-  bool record_decisions = true;  // append to the audit trail
+  std::string rules_dir;   // "" = $CLEARANCE_RULES or the built-in rules/
+  std::string geoip_path;  // "" = Debian geoip-database default
+  // Append to the audit trail; Open() then also snapshots the rule set
+  // (SnapshotRuleset, replay.h) so that the decisions can be replayed.
+  bool record_decisions = true;
   std::string actor = "api";
   // Pinned list versions (replay); empty = latest of each list.
   std::vector<std::int64_t> list_versions;
@@ -175,8 +177,10 @@ struct ScreenerOptions {
 };
 
 // Open() errors: the database, rule set or GeoIP file cannot be opened
-// (kNotFound / kIo / kDatabase / rule load errors). Screen() errors:
-// kInvalidArgument for a malformed as_of (YYYY-MM-DD) or record,
+// (kNotFound / kIo / kDatabase / rule load errors); when recording, the
+// rule set cannot be snapshotted (SnapshotRuleset's errors, e.g.
+// kFailedPrecondition when the rules directory changed while opening). Screen()
+// errors: kInvalidArgument for a malformed as_of (YYYY-MM-DD) or record,
 // kFailedPrecondition when rule evaluation fails (treat as a hold), the
 // audit trail's errors when the decision cannot be stored (then no
 // decision is returned). Decision::versions.geoip_database says which

@@ -17,6 +17,7 @@
 #include "engine/rules/rules.h"
 #include "engine/screening/replay.h"
 #include "engine/screening/screening.h"
+#include "engine/store/ruleset_store.h"
 #include "tests/test_support.h"
 
 namespace clearance {
@@ -89,6 +90,16 @@ class DecisionsCli : public ::testing::Test {
 
   int Run(const std::string& args, std::string* out) {
     return RunClearance(args + Db(), out);
+  }
+
+  // Whether the database holds a rule set snapshot of `hash`.
+  bool HasSnapshot(const std::string& hash) {
+    auto store = store::RulesetStore::Open(db());
+    EXPECT_TRUE(store.has_value()) << store.error().ToString();
+    if (!store) return false;
+    auto held = (*store)->Has(hash);
+    EXPECT_TRUE(held.has_value()) << held.error().ToString();
+    return held && *held;
   }
 
   json RunJson(const std::string& args, int expected_code) {
@@ -289,20 +300,20 @@ TEST_F(DecisionsCli, ReplayShowsWhatANewerListVersionChanges) {
 }
 
 TEST_F(DecisionsCli, ReplayUsesTheRuleSetSnapshotAfterRulesChange) {
-  // A private copy of the catalog, snapshotted when the decision is made.
+  // A private copy of the catalog. The screener that records the decision
+  // snapshots it when it opens.
   const fs::path rules = dir_.path() / "rules";
   fs::copy(CLEARANCE_SOURCE_DIR "/rules", rules);
   auto loaded = rules::RuleSet::Load(rules.string());
   ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
-  auto stored = screening::SnapshotRuleset(db(), **loaded, kNow);
-  ASSERT_TRUE(stored.has_value()) << stored.error().ToString();
-  EXPECT_TRUE(*stored);
-  auto again = screening::SnapshotRuleset(db(), **loaded, kNow);
-  ASSERT_TRUE(again.has_value());
-  EXPECT_FALSE(*again);  // one snapshot per hash
+  EXPECT_FALSE(HasSnapshot((*loaded)->hash()));
   const screening::Decision d =
       Screen("maplewood_account.json", rules.string());
   ASSERT_EQ(d.versions.ruleset_hash, (*loaded)->hash());
+  EXPECT_TRUE(HasSnapshot(d.versions.ruleset_hash));
+  auto again = screening::SnapshotRuleset(db(), **loaded, kNow);
+  ASSERT_TRUE(again.has_value()) << again.error().ToString();
+  EXPECT_FALSE(*again);  // one snapshot per hash, already written by Open
 
   // The rules change afterwards (any byte of content changes the hash).
   json config = json::parse(ReadFile((rules / "config.json").string()));
@@ -315,14 +326,44 @@ TEST_F(DecisionsCli, ReplayUsesTheRuleSetSnapshotAfterRulesChange) {
   ASSERT_TRUE(replay.is_object());
   EXPECT_EQ(replay["ruleset_source"], "snapshot") << replay.dump(2);
   EXPECT_TRUE(replay["reproduced"]) << replay.dump(2);
-  EXPECT_NE(replay["current_versions"]["ruleset_hash"],
-            replay["stored_versions"]["ruleset_hash"]);
+  const std::string current_hash = replay["current_versions"]["ruleset_hash"];
+  EXPECT_NE(current_hash, replay["stored_versions"]["ruleset_hash"]);
+  // A replay records nothing: today's rules were not snapshotted by it.
+  EXPECT_FALSE(HasSnapshot(current_hash));
 
-  // Without a snapshot the replay says it cannot be faithful.
+  // A decision whose snapshot is missing (recorded before screeners
+  // snapshotted their rules, or its rows removed): the replay says the rule
+  // set of that time is unavailable, and does not snapshot today's rules
+  // in its place.
   const screening::Decision later =
       Screen("maplewood_account.json", rules.string());
+  ASSERT_EQ(later.versions.ruleset_hash, current_hash);
+  ASSERT_TRUE(HasSnapshot(later.versions.ruleset_hash));
+  if (std::system("command -v sqlite3 >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "the sqlite3 program is absent";
+  }
+  // Snapshots are immutable: their triggers refuse a DELETE until dropped.
+  const std::string remove = "DELETE FROM ruleset_files WHERE hash = '" +
+                             later.versions.ruleset_hash +
+                             "'; DELETE FROM ruleset_snapshots WHERE hash = '" +
+                             later.versions.ruleset_hash + "';";
+  EXPECT_NE(std::system(("sqlite3 " + Quote(db()) + " " + Quote(remove) +
+                         " 2>/dev/null")
+                            .c_str()),
+            0);
+  ASSERT_TRUE(HasSnapshot(later.versions.ruleset_hash));
+  ASSERT_EQ(std::system(("sqlite3 " + Quote(db()) + " " +
+                         Quote("DROP TRIGGER ruleset_files_no_delete; DROP "
+                               "TRIGGER ruleset_snapshots_no_delete; " +
+                               remove))
+                            .c_str()),
+            0);
+  ASSERT_FALSE(HasSnapshot(later.versions.ruleset_hash));
+
   config["description"] = "edited twice";
   testing::WriteFile((rules / "config.json").string(), config.dump(2));
+  auto edited = rules::RuleSet::Load(rules.string());
+  ASSERT_TRUE(edited.has_value()) << edited.error().ToString();
   std::string out;
   EXPECT_EQ(Run("decisions replay " + later.decision_id + " --rules " +
                     Quote(rules.string()),
@@ -330,6 +371,10 @@ TEST_F(DecisionsCli, ReplayUsesTheRuleSetSnapshotAfterRulesChange) {
             kExitNotFound)
       << out;
   EXPECT_NE(out.find("no snapshot"), std::string::npos) << out;
+  EXPECT_NE(out.find("rule set of that time is unavailable"), std::string::npos)
+      << out;
+  EXPECT_FALSE(HasSnapshot(later.versions.ruleset_hash));
+  EXPECT_FALSE(HasSnapshot((*edited)->hash()));
 }
 
 TEST_F(DecisionsCli, RescreenReportsOnlyTheAccountsANewVersionAffects) {
