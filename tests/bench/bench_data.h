@@ -4,10 +4,12 @@
 #ifndef CLEARANCE_TESTS_BENCH_BENCH_DATA_H_
 #define CLEARANCE_TESTS_BENCH_BENCH_DATA_H_
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
@@ -32,6 +34,31 @@ inline std::int64_t ResidentBytes() {
   long pages = 0, resident = 0;
   statm >> pages >> resident;
   return static_cast<std::int64_t>(resident) * 4096;
+}
+
+// The sources under `lists_dir` in the order to import them into a store so
+// that its "latest" versions match LoadLatestLists(): smaller files first.
+// The store breaks ties between documents that state no date (the 2022 CSL
+// and the 13-row 2025 CSL format sample) by import order, so the complete
+// list must come last.
+inline Result<std::vector<lists::SourceSpec>> ImportOrder(
+    const std::string& lists_dir) {
+  auto specs = lists::PlanSources({lists_dir});
+  if (!specs) return specs;
+  auto size_of = [](const lists::SourceSpec& spec) {
+    std::uintmax_t total = 0;
+    for (const std::string& path : spec.paths) {
+      std::error_code ec;
+      const auto size = std::filesystem::file_size(path, ec);
+      if (!ec) total += size;
+    }
+    return total;
+  };
+  std::stable_sort(specs->begin(), specs->end(),
+                   [&](const lists::SourceSpec& a, const lists::SourceSpec& b) {
+                     return size_of(a) < size_of(b);
+                   });
+  return specs;
 }
 
 struct LoadedLists {

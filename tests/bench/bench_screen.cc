@@ -70,7 +70,7 @@ double Percentile(std::vector<double> sorted, double p) {
 clearance::Result<double> ImportAll(const std::string& lists_dir,
                                     const std::string& db_path) {
   const auto start = Clock::now();
-  auto specs = clearance::lists::PlanSources({lists_dir});
+  auto specs = clearance::bench::ImportOrder(lists_dir);
   if (!specs) return std::unexpected(specs.error());
   auto db = clearance::store::ListStore::Open(db_path);
   if (!db) return std::unexpected(db.error());

@@ -17,6 +17,7 @@
 #include "engine/lists/lists.h"
 #include "engine/screening/screening.h"
 #include "engine/store/list_store.h"
+#include "tests/bench/bench_data.h"
 
 using namespace clearance;
 
@@ -58,7 +59,7 @@ int main(int argc, char** argv) {
     db = (std::filesystem::temp_directory_path() / "bench_screening.db")
              .string();
     std::filesystem::remove(db);
-    auto plan = lists::PlanSources({root + "/lists"});
+    auto plan = bench::ImportOrder(root + "/lists");
     if (!plan) {
       std::fprintf(stderr, "%s\n", plan.error().ToString().c_str());
       return 1;
