@@ -133,7 +133,8 @@ class OwnershipGraph {
   // The same for every entity at once (the scan); only entities that are
   // blocked, or have a share > 0, a blocked controller or an unknown
   // percentage held by a (possibly) blocked owner are returned, in the
-  // order the entities were given to Build(). Uses two threads. The
+  // order the entities were given to Build(). Uses two threads from
+  // 1,000 candidates up (smaller graphs stay on the calling thread). The
   // computed state is cached for (lists, as_of) and kept up to date by
   // Apply*(), so a repeated scan skips the propagation.
   std::vector<ShareResult> ScanAll(const std::vector<std::string>& lists,
