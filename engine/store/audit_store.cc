@@ -155,13 +155,7 @@ Result<std::vector<AuditRow>> AuditStore::Append(std::vector<AuditRow> rows,
   if (auto begun = d.Exec("BEGIN IMMEDIATE", "audit append: begin"); !begun) {
     return std::unexpected(begun.error());
   }
-  struct Rollback {
-    sqlite3* db;
-    bool armed = true;
-    ~Rollback() {
-      if (armed) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    }
-  } rollback{d.db};
+  internal::RollbackGuard rollback(d.db);
 
   auto head = Head();
   if (!head) return std::unexpected(head.error());
@@ -193,7 +187,7 @@ Result<std::vector<AuditRow>> AuditStore::Append(std::vector<AuditRow> rows,
   if (auto committed = d.Exec("COMMIT", "audit append: commit"); !committed) {
     return std::unexpected(committed.error());
   }
-  rollback.armed = false;
+  rollback.Disarm();
   return rows;
 }
 
@@ -209,13 +203,7 @@ Result<AuditRow> AuditStore::Purge(const AuditPurge& purge, AuditRow checkpoint,
   if (auto begun = d.Exec("BEGIN IMMEDIATE", "audit purge: begin"); !begun) {
     return std::unexpected(begun.error());
   }
-  struct Rollback {
-    sqlite3* db;
-    bool armed = true;
-    ~Rollback() {
-      if (armed) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    }
-  } rollback{d.db};
+  internal::RollbackGuard rollback(d.db);
 
   // The plan was made outside this transaction: check that what it saw of
   // the prefix still holds (appends only add rows after it).
@@ -326,7 +314,7 @@ Result<AuditRow> AuditStore::Purge(const AuditPurge& purge, AuditRow checkpoint,
   if (auto committed = d.Exec("COMMIT", "audit purge: commit"); !committed) {
     return std::unexpected(committed.error());
   }
-  rollback.armed = false;
+  rollback.Disarm();
   return std::move(rows.front());
 }
 

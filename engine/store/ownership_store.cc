@@ -158,13 +158,7 @@ Result<std::vector<OwnershipImportOutcome>> OwnershipStore::Import(
     return std::unexpected(begun.error());
   }
   // Rolls back unless committed.
-  struct Rollback {
-    sqlite3* db;
-    bool armed = true;
-    ~Rollback() {
-      if (armed) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    }
-  } rollback{d.db};
+  internal::RollbackGuard rollback(d.db);
 
   auto find_batch = d.Prepare(
       "SELECT id, file, sha256, format, imported_at, entity_count, "
@@ -390,7 +384,7 @@ Result<std::vector<OwnershipImportOutcome>> OwnershipStore::Import(
   if (auto c = d.Exec("COMMIT", "ownership import: commit"); !c) {
     return std::unexpected(c.error());
   }
-  rollback.armed = false;
+  rollback.Disarm();
   return outcomes;
 }
 
@@ -519,13 +513,7 @@ Result<LinkReplaceOutcome> OwnershipStore::ReplaceLinks(
   if (auto begun = d.Exec("BEGIN IMMEDIATE", "ownership link: begin"); !begun) {
     return std::unexpected(begun.error());
   }
-  struct Rollback {
-    sqlite3* db;
-    bool armed = true;
-    ~Rollback() {
-      if (armed) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    }
-  } rollback{d.db};
+  internal::RollbackGuard rollback(d.db);
 
   const std::set<std::string> scope(lists.begin(), lists.end());
   auto in_scope = [&](const std::string& list) {
@@ -632,7 +620,7 @@ Result<LinkReplaceOutcome> OwnershipStore::ReplaceLinks(
   if (auto c = d.Exec("COMMIT", "ownership link: commit"); !c) {
     return std::unexpected(c.error());
   }
-  rollback.armed = false;
+  rollback.Disarm();
   return outcome;
 }
 

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "engine/store/list_store.h"
+#include "engine/store/sqlite_statement.h"
 
 namespace clearance::store {
 namespace {
@@ -148,13 +149,7 @@ Result<bool> RulesetStore::Put(const RulesetSnapshot& snapshot,
       !begun) {
     return std::unexpected(begun.error());
   }
-  struct Rollback {
-    sqlite3* db;
-    bool armed = true;
-    ~Rollback() {
-      if (armed) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    }
-  } rollback{d.db};
+  internal::RollbackGuard rollback(d.db);
 
   // Checked inside the write transaction: another process may have stored
   // the same hash since the caller last looked.
@@ -197,7 +192,7 @@ Result<bool> RulesetStore::Put(const RulesetSnapshot& snapshot,
   if (auto c = d.Exec("COMMIT", "ruleset snapshot: commit"); !c) {
     return std::unexpected(c.error());
   }
-  rollback.armed = false;
+  rollback.Disarm();
   return true;
 }
 

@@ -1,5 +1,6 @@
 // Internal to engine/store: an owned SQLite prepared statement shared by
-// the ownership and audit stores. Bind errors are remembered and returned by
+// the ownership and audit stores, and a guard that rolls back an open
+// transaction on every early return. Bind errors are remembered and returned by
 // the next Step(); Reset() also clears the bindings. Bound text must outlive
 // the step (SQLITE_STATIC).
 #ifndef CLEARANCE_ENGINE_STORE_SQLITE_STATEMENT_H_
@@ -15,6 +16,24 @@
 #include <utility>
 
 namespace clearance::store::internal {
+
+// Rolls back the transaction open on `db` when destroyed, unless Disarm()
+// was called after its COMMIT succeeded: every early return of a write path
+// leaves the database as it was.
+class RollbackGuard {
+ public:
+  explicit RollbackGuard(sqlite3* db) : db_(db) {}
+  ~RollbackGuard() {
+    if (db_ != nullptr)
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  RollbackGuard(const RollbackGuard&) = delete;
+  RollbackGuard& operator=(const RollbackGuard&) = delete;
+  void Disarm() { db_ = nullptr; }
+
+ private:
+  sqlite3* db_;
+};
 
 class Statement {
  public:

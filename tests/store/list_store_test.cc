@@ -4,9 +4,6 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -675,35 +672,6 @@ TEST(ListStore, ContentHashIgnoresOrderButNotContent) {
                      "SELECT COUNT(DISTINCT content_hash) FROM parties "
                      "WHERE source_id = '2'"),
             2);
-}
-
-// Run with --gtest_also_run_disabled_tests to measure import speed.
-TEST(ListStore, DISABLED_ImportSpeed) {
-  testing::TempDir dir;
-  auto store = OpenOrDie(dir.File("lists.db"));
-  ASSERT_TRUE(store);
-  ListDocument doc = MakeList("OFAC-SDN", "2025-01-01", 20000);
-  const lists::ListCounts counts = lists::CountOf(doc);
-  const auto start = std::chrono::steady_clock::now();
-  const std::clock_t cpu_start = std::clock();
-  auto outcome = store->Import(MakeSource(Sha('1'), {doc}), "2026-01-01");
-  const std::clock_t cpu_imported = std::clock();
-  const auto imported = std::chrono::steady_clock::now();
-  ASSERT_TRUE(outcome.has_value()) << outcome.error().ToString();
-  auto loaded = store->LoadList(outcome->versions[0].id);
-  const auto done = std::chrono::steady_clock::now();
-  ASSERT_TRUE(loaded.has_value());
-  auto ms = [](auto d) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-  };
-  std::printf(
-      "import: %ld parties, %ld names, %ld addresses, %ld identifiers, %ld "
-      "relationships in %lld ms (%lld ms CPU); load in %lld ms\n",
-      counts.parties, counts.names, counts.addresses, counts.identifiers,
-      counts.relationships, static_cast<long long>(ms(imported - start)),
-      static_cast<long long>((cpu_imported - cpu_start) * 1000 /
-                             CLOCKS_PER_SEC),
-      static_cast<long long>(ms(done - imported)));
 }
 
 }  // namespace
