@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -36,18 +35,6 @@ using nlohmann::ordered_json;
 
 constexpr std::string_view kOutcomes[] = {"DENY", "LICENSE_REQUIRED",
                                           "ESCALATE", "REPORT", "ALLOW"};
-
-std::string TodayUtc() {
-  if (const char* now = std::getenv("CLEARANCE_NOW"); now && *now) {
-    return std::string(now).substr(0, 10);
-  }
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[16];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
-  return buffer;
-}
 
 Result<int> ParseThreads(const Args& args) {
   const int cores =
@@ -110,7 +97,7 @@ int RunScreenAccounts(const Args& args) {
   }
   auto threads = ParseThreads(args);
   if (!threads) return ReportError(threads.error());
-  const std::string as_of = args.GetOr("as-of", TodayUtc());
+  const std::string as_of = args.GetOr("as-of", NowIso8601().substr(0, 10));
   const bool full = args.Has("full");
 
   auto content = ReadInput(*in_path);
