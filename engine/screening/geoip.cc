@@ -191,6 +191,11 @@ GeoIp::~GeoIp() = default;
 Result<std::unique_ptr<GeoIp>> GeoIp::Open(const std::string& path) {
   std::unique_ptr<GeoIp> geo(new GeoIp());
   Result<void> opened;
+  if (path == "off") {
+    geo->description_ =
+        "none: geolocation off; IP events keep their own country/region";
+    return geo;
+  }
   if (!path.empty()) {
     opened = EndsWithDat(path) ? geo->impl_->OpenLegacyFiles({path}, false,
                                                              &geo->description_)

@@ -44,8 +44,9 @@ struct GeoResult {
 
 class GeoIp {
  public:
-  // Opens the database chosen as in the overview. A missing default is not
-  // an error (loaded() is false and description() starts with "none").
+  // Opens the database chosen as in the overview; `path` "off" opens none
+  // (replay of a decision made without geolocation). A missing default is
+  // not an error (loaded() is false and description() starts with "none").
   // kIo, naming the file and the format expected, when an explicit path,
   // or a default file that exists, cannot be opened as that format (a
   // truncated or corrupt MMDB, a legacy file that is not a country

@@ -448,6 +448,11 @@ Result<ReplayReport> Replay(const audit::AuditRecord& record,
   std::optional<ScratchDir> restored;
   ScreenerOptions then_options = now_options;
   then_options.list_versions = stored.list_versions;
+  // A decision made without a geolocation database is replayed without one:
+  // events keep only the country/region they carried, as they did then.
+  if (report.stored_versions.geoip_database.starts_with("none")) {
+    then_options.geoip_path = "off";
+  }
   if (stored.ruleset_hash.empty() ||
       stored.ruleset_hash == report.current.versions.ruleset_hash) {
     report.ruleset_source = "current";

@@ -161,7 +161,7 @@ struct Decision {
 struct ScreenerOptions {
   std::string db_path = "clearance.db";
   std::string rules_dir;   // "" = $CLEARANCE_RULES or the built-in rules/
-  std::string geoip_path;  // "" = Debian geoip-database default
+  std::string geoip_path;  // "" = the default (docs/records.md); "off" = none
   // Append to the audit trail; Open() then also snapshots the rule set
   // (SnapshotRuleset, replay.h) so that the decisions can be replayed.
   bool record_decisions = true;

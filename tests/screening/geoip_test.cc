@@ -14,7 +14,9 @@
 #include <thread>
 #include <vector>
 
+#include "engine/audit/audit_trail.h"
 #include "engine/lists/lists.h"
+#include "engine/screening/replay.h"
 #include "engine/screening/screening.h"
 #include "engine/store/list_store.h"
 #include "tests/screening/mmdb_writer.h"
@@ -403,11 +405,11 @@ class ScreenerGeolocation : public ::testing::Test {
     }
   }
 
-  std::unique_ptr<Screener> Open() {
+  std::unique_ptr<Screener> Open(const std::string& geoip = "") {
     ScreenerOptions options;
     options.db_path = db_;
     options.rules_dir = std::string(CLEARANCE_SOURCE_DIR) + "/rules";
-    options.geoip_path = mmdb_;
+    options.geoip_path = geoip.empty() ? mmdb_ : geoip;
     options.now = [] { return std::string("2026-03-01T12:00:00Z"); };
     options.actor = "test";
     auto screener = Screener::Open(options);
@@ -557,6 +559,44 @@ TEST_F(ScreenerGeolocation, UnreadableGeoipFileFailsOpen) {
   EXPECT_EQ(screener.error().code(), ErrorCode::kIo);
   EXPECT_NE(screener.error().message().find(mmdb_), std::string::npos)
       << screener.error().message();
+}
+
+}  // namespace
+}  // namespace clearance::screening
+
+namespace clearance::screening {
+namespace {
+
+// A decision recorded without geolocation replays without it (reproduced),
+// while today's evaluation geolocates the same login and denies.
+TEST_F(ScreenerGeolocation, ReplayPinsADecisionMadeWithoutGeolocation) {
+  auto screener = Open("off");
+  ASSERT_NE(screener, nullptr);
+  auto stored = screener->Screen(Account("198.51.100.77"), "2026-03-01");
+  ASSERT_TRUE(stored.has_value()) << stored.error().ToString();
+  EXPECT_TRUE(stored->versions.geoip_database.starts_with("none"))
+      << stored->versions.geoip_database;
+  EXPECT_EQ(stored->outcome, "ALLOW");
+  screener.reset();
+
+  auto trail = audit::AuditTrail::Open(db_);
+  ASSERT_TRUE(trail.has_value()) << trail.error().ToString();
+  auto record = (*trail)->Get(stored->decision_id);
+  ASSERT_TRUE(record.has_value()) << record.error().ToString();
+
+  ReplayOptions options;
+  options.db_path = db_;
+  options.rules_dir = std::string(CLEARANCE_SOURCE_DIR) + "/rules";
+  options.geoip_path = mmdb_;  // today's database places the IP in Sevastopol
+  auto report = Replay(*record, options);
+  ASSERT_TRUE(report.has_value()) << report.error().ToString();
+  EXPECT_TRUE(report->reproduced) << report->replay_vs_stored.outcome_after;
+  EXPECT_EQ(report->replayed.outcome, "ALLOW");
+  EXPECT_TRUE(report->replayed.versions.geoip_database.starts_with("none"));
+  EXPECT_EQ(report->current.outcome, "DENY");
+  EXPECT_NE(report->current.versions.geoip_database.find("GeoLite2-City"),
+            std::string::npos)
+      << report->current.versions.geoip_database;
 }
 
 }  // namespace
