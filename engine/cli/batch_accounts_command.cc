@@ -275,7 +275,7 @@ std::vector<Command> BatchScreenCommands() {
           "rule set (default $CLEARANCE_RULES or the built-in rules/)"},
          {"geoip", "FILE",
           "IP geolocation database (MMDB, or legacy .dat; default: "
-          "/usr/share/GeoIP)"}},
+          "/usr/share/GeoIP; off = none)"}},
         0,
         0},
        RunScreenAccounts},

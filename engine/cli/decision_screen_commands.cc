@@ -42,7 +42,8 @@ const FlagSpec kRules{
 const FlagSpec kGeoIp{
     "geoip", "FILE",
     "IP geolocation database: MMDB, or a legacy .dat (default: a .mmdb "
-    "under /usr/share/GeoIP, else Debian's GeoIP.dat, country only)"};
+    "under /usr/share/GeoIP, else Debian's GeoIP.dat, country only; off = "
+    "none)"};
 const FlagSpec kAccount{"account", "FILE",
                         "the account record the workload is for (required)"};
 const FlagSpec kVerdict{
