@@ -636,7 +636,7 @@ int RunReplay(const Args& args) {
   if (!record) return ReportError(record.error());
   screening::ReplayOptions options;
   options.db_path = DatabasePath(args);
-  options.rules_dir = args.GetOr("rules", "");
+  options.rules_dir = RulesDir(args);
   options.today = args.GetOr("as-of", NowIso8601().substr(0, 10));
   auto report = screening::Replay(*record, options);
   if (!report) return ReportError(report.error());
