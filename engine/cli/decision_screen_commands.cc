@@ -20,6 +20,7 @@
 #include "engine/cli/cli.h"
 #include "engine/cli/output.h"
 #include "engine/crypto/sha256.h"
+#include "engine/screening/replay.h"
 #include "engine/screening/screening.h"
 
 #ifndef CLEARANCE_SOURCE_DIR
@@ -44,8 +45,10 @@ const FlagSpec kGeoIp{
     "IP geolocation database: MMDB, or a legacy .dat (default: a .mmdb "
     "under /usr/share/GeoIP, else Debian's GeoIP.dat, country only; off = "
     "none)"};
-const FlagSpec kAccount{"account", "FILE",
-                        "the account record the workload is for (required)"};
+const FlagSpec kAccount{
+    "account", "FILE",
+    "the account record the workload is for (default: the account record "
+    "of the newest decision about the workload's account_id)"};
 const FlagSpec kVerdict{
     "gpu-verdict", "FILE",
     "a precomputed GPU verdict JSON (recorded as supplied by the caller)"};
@@ -253,18 +256,34 @@ int RunAccount(const Args& args) {
 
 int RunWorkload(const Args& args) {
   const std::string path = args.positionals().front();
-  auto account_path = args.Get("account");
-  if (!account_path)
-    return ReportError(
-        Error(ErrorCode::kInvalidArgument, "--account FILE is required"));
   auto text = ReadText(path);
   if (!text) return ReportError(text.error());
   auto request = screening::ParseWorkloadRequest(*text, path);
   if (!request) return ReportError(request.error());
-  auto account_text = ReadText(*account_path);
-  if (!account_text) return ReportError(account_text.error());
-  auto account = screening::ParseAccountRecord(*account_text, *account_path);
-  if (!account) return ReportError(account.error());
+  // The account: --account FILE, else the record of the newest decision
+  // about the workload's account_id (screened at sign-up, say).
+  Result<screening::AccountRecord> account;
+  if (auto account_path = args.Get("account")) {
+    auto account_text = ReadText(*account_path);
+    if (!account_text) return ReportError(account_text.error());
+    account = screening::ParseAccountRecord(*account_text, *account_path);
+    if (!account) return ReportError(account.error());
+    if (!request->account_id.empty() &&
+        request->account_id != account->account_id) {
+      return ReportError(Error(
+          ErrorCode::kInvalidArgument,
+          path + " is for account '" + request->account_id + "' but " +
+              *account_path + " is account '" + account->account_id + "'"));
+    }
+  } else if (request->account_id.empty()) {
+    return ReportError(Error(ErrorCode::kInvalidArgument,
+                             "give --account FILE, or an account_id in " +
+                                 path + " of an account screened before"));
+  } else {
+    account =
+        screening::LatestAccountRecord(DatabasePath(args), request->account_id);
+    if (!account) return ReportError(account.error());
+  }
   const std::string as_of = args.GetOr("as-of", Today());
   bool has_evidence = false;
   for (const char* flag : kEvidenceFlags) has_evidence |= args.Has(flag);
@@ -323,16 +342,19 @@ std::vector<Command> DecisionScreenCommands() {
         1},
        RunAccount},
       {{"screen workload",
-        "--account FILE [--probe-report FILE --challenge FILE --host-key "
+        "[--account FILE] [--probe-report FILE --challenge FILE --host-key "
         "FILE] [--nvidia-report FILE --nvidia-certs FILE [--rim FILE...] "
         "[--nonce HEX]] [--rtts FILE] [--gpu-verdict FILE] [--db FILE] "
         "[--as-of DATE] [--json] FILE.json",
         "Approve or refuse a GPU workload request for an account (recorded)",
         "FILE.json is a workload request (docs/records.md, schema "
         "docs/schemas/workload.schema.json);\n"
-        "--account names the account record it is for. A deployment other "
-        "than REMOTE_SERVICE\n"
-        "is a hardware transfer for the rules.\n\n"
+        "--account names the account record it is for; without it, the "
+        "request's account_id\n"
+        "names an account screened before, and the account record of its "
+        "newest decision\n"
+        "is used. A deployment other than REMOTE_SERVICE is a hardware "
+        "transfer for the rules.\n\n"
         "GPU evidence (docs/attestation.md): the engine verifies the signed "
         "probe report\n"
         "against the challenge and the host key, the NVIDIA attestation "

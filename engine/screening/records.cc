@@ -433,13 +433,15 @@ Result<WorkloadRequest> ParseWorkloadRequest(const std::string& text,
   Reader r(origin);
   WorkloadRequest w;
   w.raw_json = text;
-  CLEARANCE_TRY(r.Keys(
-      root, "",
-      {"request_id", "gpu_model", "gpu_count", "datacenter_country",
-       "deployment", "declared_end_use", "workload_type", "est_training_ops",
-       "export_from", "datacenter_is_veu", "cluster_fp64_pflops"},
-      {"request_id", "gpu_model", "gpu_count", "datacenter_country"}));
+  CLEARANCE_TRY(
+      r.Keys(root, "",
+             {"request_id", "account_id", "gpu_model", "gpu_count",
+              "datacenter_country", "deployment", "declared_end_use",
+              "workload_type", "est_training_ops", "export_from",
+              "datacenter_is_veu", "cluster_fp64_pflops"},
+             {"request_id", "gpu_model", "gpu_count", "datacenter_country"}));
   CLEARANCE_TRY(r.NonEmpty(root, "", "request_id", &w.request_id));
+  CLEARANCE_TRY(r.String(root, "", "account_id", &w.account_id));
   CLEARANCE_TRY(r.NonEmpty(root, "", "gpu_model", &w.gpu_model));
   std::optional<double> count;
   CLEARANCE_TRY(r.Number(root, "", "gpu_count", 1, 1e7, &count));

@@ -569,6 +569,23 @@ std::vector<Probe> ProbesOf(const AccountRecord& a) {
 
 }  // namespace
 
+Result<AccountRecord> LatestAccountRecord(const std::string& db_path,
+                                          const std::string& account_id) {
+  auto trail = audit::AuditTrail::Open(db_path);
+  if (!trail) return std::unexpected(trail.error());
+  auto newest =
+      (*trail)->List(account_id, 1, audit::RecordKind::kDecision);  // newest
+  if (!newest) return std::unexpected(newest.error());
+  if (newest->empty()) {
+    return Fail(ErrorCode::kNotFound,
+                "no decision about account '" + account_id + "' in " + db_path +
+                    " (screen the account first, or give --account)");
+  }
+  auto input = ParseStoredInput(newest->front());
+  if (!input) return std::unexpected(input.error());
+  return std::move(input->account);
+}
+
 Result<RescreenReport> Rescreen(std::int64_t version_id,
                                 const RescreenOptions& options) {
   auto list_store = store::ListStore::Open(options.db_path);

@@ -108,6 +108,12 @@ struct ReplayReport {
   DecisionDiff since;  // stored decision -> current
 };
 
+// The account record of the newest decision (account or workload) about
+// `account_id` in the audit trail of the database at `db_path`, as it was
+// given then. kNotFound when no decision about it is stored.
+Result<AccountRecord> LatestAccountRecord(const std::string& db_path,
+                                          const std::string& account_id);
+
 // Replays the decision record `record` (kind kDecision). Records nothing.
 Result<ReplayReport> Replay(const audit::AuditRecord& record,
                             const ReplayOptions& options);

@@ -102,6 +102,10 @@ struct AccountRecord {
 
 struct WorkloadRequest {
   std::string request_id;
+  // Addition: the account this workload is for (optional). `screen
+  // workload` without --account screens it with the account record of the
+  // account's newest decision in the audit trail.
+  std::string account_id;
   std::string gpu_model;  // claimed, e.g. "H100 SXM5 80GB"
   int gpu_count = 0;
   std::string datacenter_country;
