@@ -50,34 +50,9 @@ AuditRow RowFrom(const Statement& s) {
 
 }  // namespace
 
-struct AuditStore::Impl {
-  sqlite3* db = nullptr;
-  std::string path;
+struct AuditStore::Impl : internal::Connection {
   Statement insert;  // prepared once: the append hot path
 
-  ~Impl() {
-    insert = Statement();
-    if (db != nullptr) sqlite3_close_v2(db);
-  }
-
-  Error Failure(std::string_view op) const {
-    return Error(ErrorCode::kDatabase,
-                 path + ": " + std::string(op) + ": " + sqlite3_errmsg(db));
-  }
-  Result<Statement> Prepare(std::string_view sql, std::string_view op) {
-    Statement s;
-    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()),
-                           s.out(), nullptr) != SQLITE_OK) {
-      return std::unexpected(Failure(op));
-    }
-    return s;
-  }
-  Result<void> Exec(const char* sql, std::string_view op) {
-    if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
-      return std::unexpected(Failure(op));
-    }
-    return Ok();
-  }
   // Steps to completion; calls `row` for each result row; resets.
   template <typename F>
   Result<void> Rows(Statement& s, std::string_view op, F&& row) {

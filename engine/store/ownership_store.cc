@@ -63,32 +63,7 @@ bool LooksIsoDate(std::string_view d) {
 
 }  // namespace
 
-struct OwnershipStore::Impl {
-  sqlite3* db = nullptr;
-  std::string path;
-
-  ~Impl() {
-    if (db != nullptr) sqlite3_close_v2(db);
-  }
-
-  Error Failure(std::string_view op) const {
-    return Error(ErrorCode::kDatabase,
-                 path + ": " + std::string(op) + ": " + sqlite3_errmsg(db));
-  }
-  Result<Statement> Prepare(std::string_view sql, std::string_view op) {
-    Statement s;
-    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()),
-                           s.out(), nullptr) != SQLITE_OK) {
-      return std::unexpected(Failure(op));
-    }
-    return s;
-  }
-  Result<void> Exec(const char* sql, std::string_view op) {
-    if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
-      return std::unexpected(Failure(op));
-    }
-    return Ok();
-  }
+struct OwnershipStore::Impl : internal::Connection {
   // Steps a statement to completion (no rows wanted), then resets it.
   Result<void> Run(Statement& s, std::string_view op) {
     const int rc = s.Step();

@@ -1,8 +1,8 @@
-// Internal to engine/store: an owned SQLite prepared statement shared by
-// the ownership and audit stores, and a guard that rolls back an open
-// transaction on every early return. Bind errors are remembered and returned by
-// the next Step(); Reset() also clears the bindings. Bound text must outlive
-// the step (SQLITE_STATIC).
+// Internal to engine/store: an owned SQLite connection and prepared
+// statement shared by the ownership and audit stores, and a guard that
+// rolls back an open transaction on every early return. Bind errors are
+// remembered and returned by the next Step(); Reset() also clears the bindings.
+// Bound text must outlive the step (SQLITE_STATIC).
 #ifndef CLEARANCE_ENGINE_STORE_SQLITE_STATEMENT_H_
 #define CLEARANCE_ENGINE_STORE_SQLITE_STATEMENT_H_
 
@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 #include <utility>
+
+#include "engine/common/error.h"
 
 namespace clearance::store::internal {
 
@@ -96,6 +98,41 @@ class Statement {
   }
   sqlite3_stmt* stmt_ = nullptr;
   int rc_ = SQLITE_OK;
+};
+
+// An owned connection and the error helpers every store needs. A store's
+// Impl derives from it, so that statements (members of the Impl) are
+// finalized before the connection closes.
+struct Connection {
+  sqlite3* db = nullptr;
+  std::string path;
+
+  Connection() = default;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection() {
+    if (db != nullptr) sqlite3_close_v2(db);
+  }
+
+  // kDatabase: "<path>: <op>: <SQLite's message>".
+  Error Failure(std::string_view op) const {
+    return Error(ErrorCode::kDatabase,
+                 path + ": " + std::string(op) + ": " + sqlite3_errmsg(db));
+  }
+  Result<Statement> Prepare(std::string_view sql, std::string_view op) {
+    Statement s;
+    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()),
+                           s.out(), nullptr) != SQLITE_OK) {
+      return std::unexpected(Failure(op));
+    }
+    return s;
+  }
+  Result<void> Exec(const char* sql, std::string_view op) {
+    if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return std::unexpected(Failure(op));
+    }
+    return Ok();
+  }
 };
 
 }  // namespace clearance::store::internal
