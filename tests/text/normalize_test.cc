@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -416,25 +415,6 @@ TEST(LegalForms, GleifCoverage) {
       found, total, 100.0 * share, misses.c_str());
   ASSERT_GT(total, 100u);
   EXPECT_GE(share, 0.90);
-}
-
-// Manual timing (not an assertion): run with --gtest_also_run_disabled_tests.
-TEST(NameNormalizer, DISABLED_Timing) {
-  const NameNormalizer& n = Normalizer();
-  for (const char* s :
-       {"Vladimir Vladimirovich PUTIN", "Acme International Trading Co., Ltd.",
-        "Nguyễn Tấn Dũng", "北京智谱华章科技有限公司", "ООО Ромашка",
-        "محمد علي", "김정은"}) {
-    n.Normalize(s);
-    const int kRounds = 20000;
-    const auto start = std::chrono::steady_clock::now();
-    size_t total = 0;
-    for (int i = 0; i < kRounds; ++i) total += n.Normalize(s).tokens.size();
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                        std::chrono::steady_clock::now() - start)
-                        .count();
-    std::printf("%-45s %8.2f us/name (%zu)\n", s, ns / 1000.0 / kRounds, total);
-  }
 }
 
 TEST(NameNormalizer, HebrewNamesReadWithVowels) {
