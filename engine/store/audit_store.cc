@@ -12,8 +12,6 @@
 namespace clearance::store {
 namespace {
 
-constexpr int kBusyTimeoutMs = 5000;
-
 // WAL + synchronous=FULL: every commit fsyncs the WAL before it returns, so
 // an acknowledged audit record survives a power cut, not only a process
 // kill (NORMAL would survive the kill but may lose the newest commits on
@@ -97,17 +95,8 @@ Result<std::unique_ptr<AuditStore>> AuditStore::Open(const std::string& path) {
     if (!lists) return std::unexpected(lists.error());
   }
   auto impl = std::make_unique<Impl>();
-  impl->path = path;
-  if (sqlite3_open_v2(path.c_str(), &impl->db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                      nullptr) != SQLITE_OK) {
-    return std::unexpected(impl->Failure("open"));
-  }
-  sqlite3_busy_timeout(impl->db, kBusyTimeoutMs);
-  // ListStore::Open put the file in WAL mode (persistent); this connection
-  // sets its own synchronous level.
-  if (auto p = impl->Exec(kConnectionPragmas, "configure connection"); !p) {
-    return std::unexpected(p.error());
+  if (auto opened = impl->Open(path, kConnectionPragmas); !opened) {
+    return std::unexpected(opened.error());
   }
   auto insert = impl->Prepare(
       "INSERT INTO audit_records (seq, id, kind, created_at, actor, subject, "

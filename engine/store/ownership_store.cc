@@ -26,7 +26,11 @@ using ownership::Listing;
 using ownership::RecordBatch;
 using ownership::RecordFormat;
 
-constexpr int kBusyTimeoutMs = 5000;
+// This connection's settings (the list store's migrations made the file
+// WAL; setting it again is a no-op).
+constexpr const char* kConnectionPragmas =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+    "PRAGMA foreign_keys = ON;";
 
 using internal::Statement;
 
@@ -102,19 +106,8 @@ Result<std::unique_ptr<OwnershipStore>> OwnershipStore::Open(
     if (!lists) return std::unexpected(lists.error());
   }
   auto impl = std::make_unique<Impl>();
-  impl->path = path;
-  if (sqlite3_open_v2(path.c_str(), &impl->db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                      nullptr) != SQLITE_OK) {
-    return std::unexpected(impl->Failure("open"));
-  }
-  sqlite3_busy_timeout(impl->db, kBusyTimeoutMs);
-  if (auto p =
-          impl->Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-                     "PRAGMA foreign_keys = ON;",
-                     "configure connection");
-      !p) {
-    return std::unexpected(p.error());
+  if (auto opened = impl->Open(path, kConnectionPragmas); !opened) {
+    return std::unexpected(opened.error());
   }
   return std::unique_ptr<OwnershipStore>(
       new OwnershipStore(std::move(impl), path));

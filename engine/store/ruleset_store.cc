@@ -12,7 +12,11 @@
 namespace clearance::store {
 namespace {
 
-constexpr int kBusyTimeoutMs = 5000;
+// This connection's settings (the list store's migrations made the file
+// WAL; setting it again is a no-op).
+constexpr const char* kConnectionPragmas =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+    "PRAGMA foreign_keys = ON;";
 
 // An owned prepared statement.
 class Stmt {
@@ -55,26 +59,10 @@ class Stmt {
 
 }  // namespace
 
-struct RulesetStore::Impl {
-  sqlite3* db = nullptr;
-  std::string path;
-
-  ~Impl() {
-    if (db != nullptr) sqlite3_close_v2(db);
-  }
-  Error Failure(std::string_view op) const {
-    return Error(ErrorCode::kDatabase,
-                 path + ": " + std::string(op) + ": " + sqlite3_errmsg(db));
-  }
+struct RulesetStore::Impl : internal::Connection {
   Result<void> Prepare(Stmt& s, std::string_view sql, std::string_view op) {
     if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()),
                            s.out(), nullptr) != SQLITE_OK) {
-      return std::unexpected(Failure(op));
-    }
-    return Ok();
-  }
-  Result<void> Exec(const char* sql, std::string_view op) {
-    if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
       return std::unexpected(Failure(op));
     }
     return Ok();
@@ -90,19 +78,8 @@ Result<std::unique_ptr<RulesetStore>> RulesetStore::Open(
     if (!lists) return std::unexpected(lists.error());
   }
   auto impl = std::make_unique<Impl>();
-  impl->path = path;
-  if (sqlite3_open_v2(path.c_str(), &impl->db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                      nullptr) != SQLITE_OK) {
-    return std::unexpected(impl->Failure("open"));
-  }
-  sqlite3_busy_timeout(impl->db, kBusyTimeoutMs);
-  if (auto p =
-          impl->Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-                     "PRAGMA foreign_keys = ON;",
-                     "configure connection");
-      !p) {
-    return std::unexpected(p.error());
+  if (auto opened = impl->Open(path, kConnectionPragmas); !opened) {
+    return std::unexpected(opened.error());
   }
   return std::unique_ptr<RulesetStore>(new RulesetStore(std::move(impl), path));
 }

@@ -114,6 +114,20 @@ struct Connection {
     if (db != nullptr) sqlite3_close_v2(db);
   }
 
+  // Opens the existing database file at `path` (read-write; the list
+  // store creates it and applies the migrations), waits up to 5 s for
+  // other writers, and runs `pragmas` (this connection's settings).
+  Result<void> Open(const std::string& file, const char* pragmas) {
+    path = file;
+    if (sqlite3_open_v2(path.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
+      return std::unexpected(Failure("open"));
+    }
+    sqlite3_busy_timeout(db, 5000);
+    return Exec(pragmas, "configure connection");
+  }
+
   // kDatabase: "<path>: <op>: <SQLite's message>".
   Error Failure(std::string_view op) const {
     return Error(ErrorCode::kDatabase,
