@@ -820,6 +820,24 @@ struct AuditTrail::Impl {
     return Ok();
   }
 
+  // Runs `write` as if it were a commit group of its own: no group commits
+  // while it runs, and appends queue behind it. A write from another
+  // connection of this process (the purge) then never contends with the
+  // group commits for SQLite's lock, where a stream of appends could keep
+  // it waiting past the busy timeout.
+  template <typename F>
+  auto Exclusive(F&& write) {
+    std::unique_lock lock(queue_mu);
+    queue_cv.wait(lock, [&] { return !committing; });
+    committing = true;
+    lock.unlock();
+    auto result = write();
+    lock.lock();
+    committing = false;
+    queue_cv.notify_all();
+    return result;
+  }
+
   // Checks and canonicalizes one record before it is queued.
   Result<void> Prepare(AuditRecord& r, std::size_t index) const {
     const std::string where = Describe(r, index);
@@ -1354,17 +1372,19 @@ Result<PurgeReport> AuditTrail::Purge(const std::string& before,
   purge.last_seq = report.last_seq;
   purge.last_record_hash = report.last_record_hash;
   purge.planned_through_seq = head.seq;
-  auto stored = (*reader)->Purge(
-      purge, ToRow(checkpoint),
-      [&](const store::AuditHead& now_head,
-          std::vector<AuditRow>& rows) -> Result<void> {
-        checkpoint.seq = now_head.seq + 1;
-        checkpoint.id = MakeId(checkpoint.kind, checkpoint.seq);
-        checkpoint.prev_hash = now_head.record_hash;
-        checkpoint.record_hash = ComputeRecordHash(checkpoint);
-        rows.front() = ToRow(checkpoint);
-        return Ok();
-      });
+  auto stored = impl_->Exclusive([&] {
+    return (*reader)->Purge(
+        purge, ToRow(checkpoint),
+        [&](const store::AuditHead& now_head,
+            std::vector<AuditRow>& rows) -> Result<void> {
+          checkpoint.seq = now_head.seq + 1;
+          checkpoint.id = MakeId(checkpoint.kind, checkpoint.seq);
+          checkpoint.prev_hash = now_head.record_hash;
+          checkpoint.record_hash = ComputeRecordHash(checkpoint);
+          rows.front() = ToRow(checkpoint);
+          return Ok();
+        });
+  });
   if (!stored) return std::unexpected(stored.error());
   report.checkpoint = std::move(checkpoint);
   return report;
