@@ -1,6 +1,7 @@
 #include "engine/cli/args.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace clearance::cli {
 
@@ -91,6 +92,21 @@ std::vector<std::string> Args::GetAll(std::string_view flag) const {
   auto [begin, end] = values_.equal_range(flag);
   for (auto it = begin; it != end; ++it) out.push_back(it->second);
   return out;
+}
+
+Result<int> ParsePositive(const Args& args, std::string_view flag, int fallback,
+                          int max) {
+  const auto text = args.Get(flag);
+  if (!text) return fallback;
+  char* end = nullptr;
+  const long value = std::strtol(text->c_str(), &end, 10);
+  if (text->empty() || *end != '\0' || value < 1 || value > max) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "--" + std::string(flag) +
+                    " expects a whole number from 1 to " + std::to_string(max) +
+                    ", got '" + *text + "'");
+  }
+  return static_cast<int>(value);
 }
 
 std::string HelpText(const CommandSpec& spec) {

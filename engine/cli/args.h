@@ -54,6 +54,12 @@ class Args {
 // The --help text for a command.
 std::string HelpText(const CommandSpec& spec);
 
+// The value of `--flag N`, a whole number from 1 to `max`; `fallback` when
+// the flag is absent. kInvalidArgument naming the flag and the range
+// otherwise ("--threads expects a whole number from 1 to 1024, got 'x'").
+Result<int> ParsePositive(const Args& args, std::string_view flag, int fallback,
+                          int max = 100000);
+
 }  // namespace clearance::cli
 
 #endif  // CLEARANCE_ENGINE_CLI_ARGS_H_

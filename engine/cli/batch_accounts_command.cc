@@ -36,21 +36,6 @@ using nlohmann::ordered_json;
 constexpr std::string_view kOutcomes[] = {"DENY", "LICENSE_REQUIRED",
                                           "ESCALATE", "REPORT", "ALLOW"};
 
-Result<int> ParseThreads(const Args& args) {
-  const int cores =
-      static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const auto value = args.Get("threads");
-  if (!value) return cores;
-  char* end = nullptr;
-  const long n = std::strtol(value->c_str(), &end, 10);
-  if (end == value->c_str() || *end != '\0' || n < 1 || n > 1024) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "--threads: expected a whole number from 1 to 1024, got '" +
-                    *value + "'");
-  }
-  return static_cast<int>(n);
-}
-
 struct Line {
   long number = 0;  // 1-based line in the input
   std::string text;
@@ -95,7 +80,9 @@ int RunScreenAccounts(const Args& args) {
                              "screen accounts needs --in FILE (JSON Lines, "
                              "one account record per line; - for stdin)"));
   }
-  auto threads = ParseThreads(args);
+  const int cores =
+      static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  auto threads = ParsePositive(args, "threads", cores, 1024);
   if (!threads) return ReportError(threads.error());
   const std::string as_of = args.GetOr("as-of", NowIso8601().substr(0, 10));
   const bool full = args.Has("full");

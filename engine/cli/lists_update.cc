@@ -30,19 +30,6 @@ std::string DefaultDownloadDir(const std::string& db_path) {
   return dir.string();
 }
 
-Result<int> ParsePositive(const Args& args, const char* flag, int fallback) {
-  auto value = args.Get(flag);
-  if (!value) return fallback;
-  try {
-    const int n = std::stoi(*value);
-    if (n > 0) return n;
-  } catch (...) {
-  }
-  return Fail(ErrorCode::kInvalidArgument,
-              std::string("--") + flag +
-                  " expects a positive whole number, got '" + *value + "'");
-}
-
 int RunUpdate(const Args& args) {
   auto sources = fetch::LoadSources(args.Get("config"));
   if (!sources) return ReportError(sources.error());

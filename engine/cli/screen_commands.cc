@@ -86,21 +86,6 @@ Result<double> ParseThreshold(const Args& args) {
   return value;
 }
 
-Result<int> ParsePositive(const Args& args, std::string_view flag,
-                          int fallback) {
-  const auto text = args.Get(flag);
-  if (!text) return fallback;
-  char* end = nullptr;
-  const long value = std::strtol(text->c_str(), &end, 10);
-  if (text->empty() || *end != '\0' || value < 1 || value > 100000) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "--" + std::string(flag) +
-                    " expects a whole number from 1 to 100000, got '" + *text +
-                    "'");
-  }
-  return static_cast<int>(value);
-}
-
 // "person" / "entity" / "vessel" / "aircraft" (and the synonyms
 // lists::ParsePartyType accepts, plus FollowTheMoney schema names).
 lists::PartyType TypeFromText(const std::string& text) {
